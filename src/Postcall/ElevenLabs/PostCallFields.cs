@@ -1,0 +1,47 @@
+namespace Postcall.ElevenLabs;
+
+/// <summary>What a delivery's JSON held of the fields that decide where it goes.</summary>
+public sealed class PostCallFields
+{
+    /// <summary>Top-level <c>type</c>: absent, a string, or something else.</summary>
+    public StringField Type { get; internal set; }
+
+    /// <summary><c>data.conversation_id</c> of ElevenLabs' envelope.</summary>
+    public StringField DataConversationId { get; internal set; }
+
+    /// <summary>Top-level <c>conversation_id</c> of the older flat form.</summary>
+    public StringField FlatConversationId { get; internal set; }
+
+    public bool HasTranscript { get; internal set; }
+
+    public bool HasErrorCode { get; internal set; }
+
+    public bool RootIsObject { get; internal set; }
+
+    public AudioField Audio { get; internal set; }
+}
+
+public enum FieldKind
+{
+    Absent,
+    JsonString,
+    Other,
+}
+
+/// <summary>A field that should be a JSON string. A string too long to keep, or not decodable, has a null value.</summary>
+public readonly record struct StringField(FieldKind Kind, string? Value)
+{
+    public static StringField Absent => default;
+
+    public static StringField Other => new(FieldKind.Other, null);
+}
+
+public enum AudioField
+{
+    Absent,
+    Null,
+    NotAString,
+    Decoded,
+    Empty,
+    InvalidBase64,
+}
