@@ -1,0 +1,102 @@
+namespace Postcall.Storage;
+
+/// <summary>
+/// Durable payload files under <c>&lt;root&gt;/&lt;cid&gt;/&lt;cid&gt;_&lt;kind&gt;</c>. A payload appears only whole:
+/// written to a temp file in <c>&lt;root&gt;/.postcall/tmp</c>, fsynced, renamed onto its name, and the folders
+/// fsynced, all before the caller may answer 200.
+/// </summary>
+public sealed class PayloadStore
+{
+    public const string StateFolderName = ".postcall";
+
+    private readonly string _displayRoot;
+
+    public PayloadStore(string root)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        Root = System.IO.Path.GetFullPath(root);
+        StateDirectory = System.IO.Path.Combine(Root, StateFolderName);
+        TempDirectory = System.IO.Path.Combine(StateDirectory, "tmp");
+        _displayRoot = root.StartsWith("./", StringComparison.Ordinal) ? root[2..] : root;
+    }
+
+    public string Root { get; }
+
+    /// <summary>The service's own state; hidden, so the root lists only conversations.</summary>
+    public string StateDirectory { get; }
+
+    public string TempDirectory { get; }
+
+    /// <summary>Creates the folders and removes temp files a crash left behind; returns how many.</summary>
+    public int Initialize()
+    {
+        Directory.CreateDirectory(TempDirectory);
+        var removed = 0;
+        foreach (var stale in Directory.EnumerateFiles(TempDirectory))
+        {
+            File.Delete(stale);
+            removed++;
+        }
+
+        return removed;
+    }
+
+    public string DirectoryFor(ConversationId id) => System.IO.Path.Combine(Root, id.Value);
+
+    public string PathFor(ConversationId id, PayloadKind kind) => System.IO.Path.Combine(DirectoryFor(id), kind.FileName(id));
+
+    public TempPayload CreateTemp()
+    {
+        try
+        {
+            return OpenTemp();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Someone removed the root or its state folder while we run; put it back.
+            Directory.CreateDirectory(TempDirectory);
+            return OpenTemp();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException("Cannot create a temp file in the storage root.", e);
+        }
+    }
+
+    private TempPayload OpenTemp()
+    {
+        var path = System.IO.Path.Combine(TempDirectory, $"{Guid.NewGuid():N}.tmp");
+        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.Asynchronous);
+        return new TempPayload(path, stream);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="temp"/> the conversation's payload of <paramref name="kind"/>. Identical bytes already
+    /// stored make it a duplicate (the stored file is untouched); different bytes replace it atomically.
+    /// </summary>
+    public Task<StoredPayload> CommitAsync(TempPayload temp, ConversationId id, PayloadKind kind, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(temp);
+        return StorageException.Guard(async () =>
+        {
+            temp.FlushToDisk();
+            var size = temp.Length;
+            await temp.CloseAsync();
+
+            var directory = DirectoryFor(id);
+            var target = PathFor(id, kind);
+            var duplicate = await FileComparison.SameContentAsync(target, temp.Path, cancellationToken);
+            if (!duplicate)
+            {
+                Directory.CreateDirectory(directory);
+                File.Move(temp.Path, target, overwrite: true);
+                temp.Committed = true;
+            }
+
+            // Also for a duplicate: the first copy's rename may not be flushed yet when this answer goes out.
+            DirectorySync.Flush(directory);
+            DirectorySync.Flush(Root);
+            return new StoredPayload(target, System.IO.Path.Combine(_displayRoot, id.Value, kind.FileName(id)), size, duplicate);
+        });
+    }
+}

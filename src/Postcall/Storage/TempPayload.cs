@@ -1,0 +1,58 @@
+namespace Postcall.Storage;
+
+/// <summary>
+/// A file being written in the store's private temp folder. It becomes a payload only through
+/// <see cref="PayloadStore.CommitAsync"/>; disposed uncommitted, it is deleted.
+/// </summary>
+public sealed class TempPayload : IAsyncDisposable
+{
+    private readonly FileStream _stream;
+    private bool _closed;
+
+    internal TempPayload(string path, FileStream stream)
+    {
+        Path = path;
+        _stream = stream;
+    }
+
+    public string Path { get; }
+
+    public long Length => _stream.Length;
+
+    internal bool Committed { get; set; }
+
+    public Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        StorageException.Guard(async () => await _stream.WriteAsync(data, cancellationToken));
+
+    /// <summary>Reads the file back from its start, e.g. to parse a spooled body.</summary>
+    public Stream OpenRead() =>
+        new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+
+    /// <summary>fsync: the bytes are on disk before the file gets its real name.</summary>
+    internal void FlushToDisk() => RandomAccess.FlushToDisk(_stream.SafeFileHandle);
+
+    internal async ValueTask CloseAsync()
+    {
+        if (!_closed)
+        {
+            _closed = true;
+            await _stream.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync();
+        if (!Committed)
+        {
+            try
+            {
+                File.Delete(Path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Left for the start-up sweep of the temp folder; it never carries a payload's name.
+            }
+        }
+    }
+}
