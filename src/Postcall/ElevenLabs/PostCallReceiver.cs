@@ -1,0 +1,165 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Postcall.Hosting;
+using Postcall.Http;
+using Postcall.Storage;
+
+namespace Postcall.ElevenLabs;
+
+/// <summary>
+/// One delivery, start to finish: check the header, spool the body to disk while computing its HMAC, decide on
+/// the signature, only then parse, then commit durably. Every early exit removes what it wrote.
+/// </summary>
+public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadStore store, TimeProvider time, ILogger<PostCallReceiver> logger)
+{
+    private const int ChunkSize = 64 * 1024;
+
+    private readonly SignatureVerifier? _verifier =
+        settings.HmacKeys.Count > 0 ? new SignatureVerifier(settings.HmacKeys, time) : null;
+
+    public async Task<Results<Ok<SuccessEnvelope<PostCallStored>>, JsonHttpResult<ErrorEnvelope>, EmptyHttpResult>> ReceiveAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            var (stored, kind, rejection) = await StoreAsync(context);
+            if (rejection is not null)
+            {
+                return ApiResults.Error(context, rejection.StatusCode, rejection.ErrorCode, rejection.Message);
+            }
+
+            context.Outcome().Result = stored!.Duplicate ? "duplicate" : "stored";
+            var name = kind.WireName();
+            var message = $"{char.ToUpperInvariant(name[0])}{name[1..]} webhook processed and saved";
+            return ApiResults.Success(context, message, new PostCallStored(
+                stored.DisplayPath, name, kind == PayloadKind.Audio ? stored.Size : null, stored.Duplicate));
+        }
+        catch (StorageException e)
+        {
+            StorageFailed(logger, context.RequestId(), e.InnerException?.GetType().Name ?? nameof(StorageException), e.InnerException?.Message ?? e.Message);
+            return ApiResults.Error(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable,
+                "The payload could not be stored; retry later.");
+        }
+        catch (Exception e) when (context.RequestAborted.IsCancellationRequested || e is ConnectionResetException)
+        {
+            // The sender went away mid-body; there is no one to answer and nothing was stored.
+            context.Outcome().Result = "client_disconnected";
+            return TypedResults.Empty;
+        }
+    }
+
+    private async Task<(StoredPayload? Stored, PayloadKind Kind, Rejection? Rejection)> StoreAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (_verifier is null)
+        {
+            return (null, default, new Rejection(StatusCodes.Status503ServiceUnavailable, ErrorCodes.HmacKeyNotConfigured,
+                $"{PostcallSettings.HmacKeyVariable} is not set; post-call webhooks cannot be verified."));
+        }
+
+        using var check = _verifier.Begin(request.Headers[SignatureHeader.Name].ToString());
+        if (check.EarlyFailure is { } early)
+        {
+            return (null, default, SignatureRejection(early));
+        }
+
+        if (BodyFormat.Parse(request.ContentType, out var formatRejection) is not { } format)
+        {
+            return (null, default, formatRejection);
+        }
+
+        if (request.ContentLength > settings.MaxBodyBytes)
+        {
+            return (null, default, TooLarge());
+        }
+
+        await using var spool = store.CreateTemp();
+        if (await SpoolAsync(context, check, spool) is { } spoolRejection)
+        {
+            return (null, default, spoolRejection);
+        }
+
+        if (check.Complete() is var status && status != SignatureStatus.Valid)
+        {
+            return (null, default, SignatureRejection(status));
+        }
+
+        var read = format.IsMultipart
+            ? await MultipartAudioReader.ReadAsync(spool, format.Boundary!, store, context.RequestAborted)
+            : await PostCallJsonReader.ReadAsync(spool, store, context.RequestAborted);
+        if (read.Payload is not { } payload)
+        {
+            return (null, default, read.Rejection);
+        }
+
+        await using var file = payload.File;
+        var outcome = context.Outcome();
+        outcome.WebhookType = payload.Kind.WireName();
+        outcome.ConversationId = payload.Id.Value;
+        var stored = await store.CommitAsync(file, payload.Id, payload.Kind, context.RequestAborted);
+        return (stored, payload.Kind, null);
+    }
+
+    private async Task<Rejection?> SpoolAsync(HttpContext context, SignatureCheck check, TempPayload spool)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = settings.MaxBodyBytes;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            long total = 0;
+            while (true)
+            {
+                int read;
+                try
+                {
+                    read = await context.Request.Body.ReadAsync(buffer.AsMemory(0, ChunkSize), context.RequestAborted);
+                }
+                catch (BadHttpRequestException e)
+                {
+                    var (code, message) = ErrorCodes.ForStatus(e.StatusCode);
+                    return new Rejection(e.StatusCode, code, message);
+                }
+
+                if (read == 0)
+                {
+                    return null;
+                }
+
+                total += read;
+                context.Outcome().BodyBytes = total;
+                if (total > settings.MaxBodyBytes)
+                {
+                    return TooLarge();
+                }
+
+                check.Append(buffer.AsSpan(0, read));
+                await spool.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private Rejection TooLarge() => new(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge,
+        $"The body is larger than {settings.MaxBodyBytes} bytes ({PostcallSettings.MaxBodyBytesVariable}).");
+
+    private static Rejection SignatureRejection(SignatureStatus status) => new(StatusCodes.Status401Unauthorized, status.ToErrorCode(), status switch
+    {
+        SignatureStatus.Missing => $"The {SignatureHeader.Name} header is missing.",
+        SignatureStatus.Malformed => $"The {SignatureHeader.Name} header is not of the form t=<unix seconds>,v0=<hex>.",
+        SignatureStatus.TimestampOutOfTolerance => "The signature's timestamp is more than 30 minutes from now.",
+        _ => "The signature does not match the body for any configured secret.",
+    });
+
+    [LoggerMessage(EventId = 2001, EventName = "StorageFailed", Level = LogLevel.Warning,
+        Message = "{RequestId} could not store the payload: {ErrorType}: {ErrorMessage}")]
+    private static partial void StorageFailed(ILogger logger, string requestId, string errorType, string errorMessage);
+}

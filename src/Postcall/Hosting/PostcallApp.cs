@@ -1,0 +1,74 @@
+using Postcall.ElevenLabs;
+using Postcall.Generic;
+using Postcall.Http;
+using Postcall.Storage;
+
+namespace Postcall.Hosting;
+
+public static partial class PostcallApp
+{
+    /// <summary>The request pipeline and every endpoint. Validates the settings first: bad ones stop start-up.</summary>
+    public static WebApplication MapPostcall(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var settings = app.Services.GetRequiredService<PostcallSettings>();
+        PrepareStorage(app, settings);
+
+        app.UseRequestIds();
+        app.UseRequestLogging();
+        app.UseErrorEnvelopes();
+        app.UseCors();
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "docs";
+            o.DocumentTitle = $"{settings.AppName} API";
+            o.SwaggerEndpoint(PostcallOpenApi.DocumentPath, settings.AppName);
+        });
+
+        app.MapOpenApi(PostcallOpenApi.DocumentPath);
+        app.MapHealth();
+        app.MapGenericWebhooks();
+        app.MapPostCall();
+        return app;
+    }
+
+    private static void PrepareStorage(WebApplication app, PostcallSettings settings)
+    {
+        var store = app.Services.GetRequiredService<PayloadStore>();
+        try
+        {
+            var removed = store.Initialize();
+            StorageReady(app.Logger, store.Root, removed);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Keep serving: health and docs still work, and deliveries answer 503 (retried) until the disk is fixed.
+            StorageNotReady(app.Logger, store.Root, e.Message);
+        }
+
+        if (settings.HmacKeys.Count == 0)
+        {
+            NoHmacKey(app.Logger, PostcallSettings.HmacKeyVariable);
+        }
+        else
+        {
+            HmacKeysConfigured(app.Logger, settings.HmacKeys.Count);
+        }
+    }
+
+    [LoggerMessage(EventId = 100, EventName = "StorageReady", Level = LogLevel.Information,
+        Message = "Storing payloads under {Root} ({Removed} stale temp files removed)")]
+    private static partial void StorageReady(ILogger logger, string root, int removed);
+
+    [LoggerMessage(EventId = 101, EventName = "StorageNotReady", Level = LogLevel.Error,
+        Message = "Storage root {Root} is not usable: {Reason}")]
+    private static partial void StorageNotReady(ILogger logger, string root, string reason);
+
+    [LoggerMessage(EventId = 102, EventName = "NoHmacKey", Level = LogLevel.Warning,
+        Message = "{Variable} is not set: POST /webhook/post-call will answer 503 until it is")]
+    private static partial void NoHmacKey(ILogger logger, string variable);
+
+    [LoggerMessage(EventId = 103, EventName = "HmacKeysConfigured", Level = LogLevel.Information,
+        Message = "Verifying post-call signatures with {Count} secret(s)")]
+    private static partial void HmacKeysConfigured(ILogger logger, int count);
+}

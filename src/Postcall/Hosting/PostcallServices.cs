@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Logging.Console;
+using Postcall.ElevenLabs;
+using Postcall.Storage;
+
+namespace Postcall.Hosting;
+
+public static class PostcallServices
+{
+    public const string DefaultUrl = "http://localhost:8000";
+
+    /// <summary>The composition root: configuration sources, services and logging for the web service.</summary>
+    public static WebApplicationBuilder AddPostcall(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        // Lowest priority: real environment variables and command-line arguments win over .env.
+        var dotEnv = DotEnvFile.Read(Path.Combine(Directory.GetCurrentDirectory(), ".env"));
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = dotEnv });
+
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(sp => PostcallSettings.Load(key => sp.GetRequiredService<IConfiguration>()[key]));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new PayloadStore(sp.GetRequiredService<PostcallSettings>().PayloadPath));
+        services.AddSingleton<PostCallReceiver>();
+
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        services.AddOptions<KestrelServerOptions>().Configure<PostcallSettings>((kestrel, settings) =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = settings.MaxBodyBytes;
+        });
+        services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
+            .WithExposedHeaders(Http.RequestIds.HeaderName)));
+        services.AddPostcallOpenApi();
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.ColorBehavior = LoggerColorBehavior.Disabled;
+        });
+        services.AddOptions<LoggerFilterOptions>().Configure<PostcallSettings>((filters, settings) =>
+        {
+            filters.MinLevel = settings.LogLevel;
+            // Our one line per request replaces the framework's own request chatter.
+            if (settings.LogLevel > LogLevel.Debug)
+            {
+                filters.Rules.Add(new LoggerFilterRule(null, "Microsoft.AspNetCore", LogLevel.Warning, null));
+            }
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+
+namespace Postcall.Hosting;
+
+/// <summary>
+/// Everything the service reads from its environment, under the names the earlier service used.
+/// Loaded once at start-up; any bad value stops start-up with a message that names the variable.
+/// </summary>
+public sealed record PostcallSettings
+{
+    public const string HmacKeyVariable = "ELEVENLABS_POST_CALL_HMAC_KEY";
+    public const string PayloadPathVariable = "ELEVENLABS_POST_CALL_PAYLOAD_PATH";
+    public const string MaxBodyBytesVariable = "POSTCALL_MAX_BODY_BYTES";
+    public const long DefaultMaxBodyBytes = 200L * 1024 * 1024;
+
+    public IReadOnlyList<string> HmacKeys { get; init; } = [];
+
+    public string PayloadPath { get; init; } = "./payloads";
+
+    public string AppName { get; init; } = "Postcall";
+
+    public string AppVersion { get; init; } = "1.0.0";
+
+    public bool Debug { get; init; }
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    public long MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
+
+    public string? NgrokAuthToken { get; init; }
+
+    public static PostcallSettings Load(Func<string, string?> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var errors = new List<string>();
+        var debug = ParseBool(read("DEBUG"), "DEBUG", errors);
+        var settings = new PostcallSettings
+        {
+            HmacKeys = [.. (read(HmacKeyVariable) ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
+            PayloadPath = NonEmpty(read(PayloadPathVariable)) ?? "./payloads",
+            AppName = NonEmpty(read("APP_NAME")) ?? "Postcall",
+            AppVersion = NonEmpty(read("APP_VERSION")) ?? "1.0.0",
+            Debug = debug,
+            LogLevel = ParseLogLevel(read("LOG_LEVEL"), debug, errors),
+            MaxBodyBytes = ParseMaxBody(read(MaxBodyBytesVariable), errors),
+            NgrokAuthToken = NonEmpty(read("NGROK_AUTHTOKEN")),
+        };
+
+        if (settings.PayloadPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            errors.Add($"{PayloadPathVariable} is not a valid path.");
+        }
+
+        return errors.Count == 0 ? settings : throw new SettingsException(errors);
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static bool ParseBool(string? value, string name, List<string> errors)
+    {
+        switch (NonEmpty(value)?.ToUpperInvariant())
+        {
+            case null or "0" or "FALSE" or "NO" or "OFF":
+                return false;
+            case "1" or "TRUE" or "YES" or "ON":
+                return true;
+            default:
+                errors.Add($"{name} must be true or false (got '{value}').");
+                return false;
+        }
+    }
+
+    private static LogLevel ParseLogLevel(string? value, bool debug, List<string> errors)
+    {
+        switch (NonEmpty(value)?.ToUpperInvariant())
+        {
+            case null:
+                return debug ? LogLevel.Debug : LogLevel.Information;
+            case "DEBUG":
+                return LogLevel.Debug;
+            case "INFO":
+                return LogLevel.Information;
+            case "WARNING" or "WARN":
+                return LogLevel.Warning;
+            case "ERROR":
+                return LogLevel.Error;
+            case "CRITICAL":
+                return LogLevel.Critical;
+            default:
+                errors.Add($"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR (got '{value}').");
+                return LogLevel.Information;
+        }
+    }
+
+    private static long ParseMaxBody(string? value, List<string> errors)
+    {
+        if (NonEmpty(value) is not { } text)
+        {
+            return DefaultMaxBodyBytes;
+        }
+
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes > 0)
+        {
+            return bytes;
+        }
+
+        errors.Add($"{MaxBodyBytesVariable} must be a positive whole number of bytes (got '{value}').");
+        return DefaultMaxBodyBytes;
+    }
+}
