@@ -45,7 +45,7 @@ public sealed class PayloadStore
 
     public string PathFor(ConversationId id, PayloadKind kind) => System.IO.Path.Combine(DirectoryFor(id), kind.FileName(id));
 
-    public TempPayload CreateTemp()
+    public TempPayload CreateTemp() => StorageException.Guard(() =>
     {
         try
         {
@@ -57,11 +57,7 @@ public sealed class PayloadStore
             Directory.CreateDirectory(TempDirectory);
             return OpenTemp();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new StorageException("Cannot create a temp file in the storage root.", e);
-        }
-    }
+    });
 
     private TempPayload OpenTemp()
     {

@@ -20,6 +20,19 @@ public sealed class StorageException : IOException
     {
     }
 
+    public static T Guard<T>(Func<T> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (IsStorageFailure(e))
+        {
+            throw new StorageException("The storage root refused a write.", e);
+        }
+    }
+
     public static async Task<T> Guard<T>(Func<Task<T>> action)
     {
         ArgumentNullException.ThrowIfNull(action);
@@ -27,7 +40,7 @@ public sealed class StorageException : IOException
         {
             return await action();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not StorageException)
+        catch (Exception e) when (IsStorageFailure(e))
         {
             throw new StorageException("The storage root refused a write.", e);
         }
@@ -42,4 +55,6 @@ public sealed class StorageException : IOException
             return true;
         });
     }
+
+    private static bool IsStorageFailure(Exception e) => e is IOException or UnauthorizedAccessException && e is not StorageException;
 }

@@ -11,7 +11,7 @@ public static class Deliveries
 
     public static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
-    public static HttpRequestMessage SignedRequest(byte[] body, string contentType = "application/json", string secret = Fixtures.Secret, long? timestamp = null)
+    public static HttpRequestMessage SignedRequest(byte[] body, string? contentType = "application/json", string secret = Fixtures.Secret, long? timestamp = null)
     {
         var request = Unsigned(body, contentType);
         request.Headers.TryAddWithoutValidation(SignatureHeader.Name, SignatureSigner.Sign(secret, timestamp ?? Now, body));
@@ -20,7 +20,7 @@ public static class Deliveries
 
     public static HttpRequestMessage SignedRequest(string body, string contentType = "application/json") => SignedRequest(Encoding.UTF8.GetBytes(body), contentType);
 
-    public static HttpRequestMessage WithHeader(byte[] body, string? signature, string contentType = "application/json")
+    public static HttpRequestMessage WithHeader(byte[] body, string? signature, string? contentType = "application/json")
     {
         var request = Unsigned(body, contentType);
         if (signature is not null)
