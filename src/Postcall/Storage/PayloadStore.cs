@@ -11,10 +11,12 @@ public sealed class PayloadStore
 
     private readonly string _displayRoot;
 
-    public PayloadStore(string root)
+    /// <param name="root">As configured; a relative root is taken from <paramref name="baseDirectory"/>.</param>
+    /// <param name="baseDirectory">Defaults to the working directory, as the earlier service resolved it.</param>
+    public PayloadStore(string root, string? baseDirectory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
-        Root = System.IO.Path.GetFullPath(root);
+        Root = System.IO.Path.GetFullPath(root, baseDirectory ?? Directory.GetCurrentDirectory());
         StateDirectory = System.IO.Path.Combine(Root, StateFolderName);
         TempDirectory = System.IO.Path.Combine(StateDirectory, "tmp");
         _displayRoot = root.StartsWith("./", StringComparison.Ordinal) ? root[2..] : root;

@@ -37,19 +37,11 @@ public sealed class PayloadStoreTests : IDisposable
     [Fact]
     public async Task Display_paths_follow_the_configured_root_like_the_old_service()
     {
-        var previous = Directory.GetCurrentDirectory();
-        Directory.SetCurrentDirectory(_root);
-        try
-        {
-            var store = new PayloadStore("./payloads");
-            store.Initialize();
-            var stored = await StoreAsync(store, "abc", PayloadKind.Transcription, "{}");
-            Assert.Equal(Path.Combine("payloads", "abc", "abc_transcription.json"), stored.DisplayPath);
-        }
-        finally
-        {
-            Directory.SetCurrentDirectory(previous);
-        }
+        var store = new PayloadStore("./payloads", baseDirectory: _root);
+        store.Initialize();
+        var stored = await StoreAsync(store, "abc", PayloadKind.Transcription, "{}");
+        Assert.Equal(Path.Combine("payloads", "abc", "abc_transcription.json"), stored.DisplayPath);
+        Assert.Equal(Path.Combine(_root, "payloads", "abc", "abc_transcription.json"), stored.Path);
     }
 
     [Fact]
