@@ -1,11 +1,34 @@
+using System.Runtime.InteropServices;
+using Postcall.Cli;
 using Postcall.Hosting;
+using Postcall.Tunnel;
+
+if (PostcallCli.Handles(args))
+{
+    using var shutdown = new CancellationTokenSource();
+    using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+    using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+    return await PostcallCli.RunAsync(args, Console.Out, Console.Error, interactive: !Console.IsErrorRedirected, cancellationToken: shutdown.Token);
+
+    void Stop(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        shutdown.Cancel();
+    }
+}
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    var tunnel = args.Contains(ServiceTunnel.Flag);
+    var builder = WebApplication.CreateBuilder([.. args.Where(a => a != ServiceTunnel.Flag)]);
     builder.AddPostcall();
     var app = builder.Build();
     app.MapPostcall();
+    if (tunnel)
+    {
+        return await ServiceTunnel.RunAsync(app, Console.Out, Console.Error);
+    }
+
     await app.RunAsync();
     return 0;
 }

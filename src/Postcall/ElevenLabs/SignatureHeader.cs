@@ -27,16 +27,36 @@ public sealed class SignatureHeader
     /// <summary>The decoded <c>v0</c> MACs, 32 bytes each.</summary>
     public IReadOnlyList<byte[]> Candidates { get; }
 
-    public static bool TryParse(string? value, out SignatureHeader? header)
+    public static bool TryParse(string? value, out SignatureHeader? header) => TryParse(value, out header, out _);
+
+    /// <param name="problem">Why the header is not well formed, in words for a person; null when it is.</param>
+    public static bool TryParse(string? value, out SignatureHeader? header, out string? problem)
     {
         header = null;
-        if (string.IsNullOrWhiteSpace(value) || value.Length > MaxLength)
+        problem = Check(value, out var timestamp, out var candidates);
+        if (problem is null)
         {
-            return false;
+            header = new SignatureHeader(timestamp, candidates);
         }
 
-        long? timestamp = null;
-        var candidates = new List<byte[]>();
+        return problem is null;
+    }
+
+    private static string? Check(string? value, out long timestamp, out List<byte[]> candidates)
+    {
+        timestamp = 0;
+        candidates = [];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return "the header is empty";
+        }
+
+        if (value.Length > MaxLength)
+        {
+            return $"the header is longer than {MaxLength} characters";
+        }
+
+        var seenTimestamp = false;
         foreach (var rawPart in value.Split(','))
         {
             var part = rawPart.Trim();
@@ -48,36 +68,45 @@ public sealed class SignatureHeader
             var eq = part.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
             {
-                return false;
+                return $"the part '{Shorten(part)}' is not of the form key=value";
             }
 
             var key = part[..eq].Trim();
             var val = part[(eq + 1)..].Trim();
-            switch (key)
+            if (key == "t")
             {
-                case "t" when timestamp is null && TryParseTimestamp(val, out var t):
-                    timestamp = t;
-                    break;
-                case "t":
-                    return false;
-                case "v0" when candidates.Count < MaxCandidates && TryParseMac(val, out var mac):
+                if (seenTimestamp)
+                {
+                    return "t= appears more than once";
+                }
+
+                if (!TryParseTimestamp(val, out timestamp))
+                {
+                    return $"t='{Shorten(val)}' is not a whole number of unix seconds";
+                }
+
+                seenTimestamp = true;
+            }
+            else if (key == "v0")
+            {
+                if (!TryParseMac(val, out var mac))
+                {
+                    return $"v0='{Shorten(val)}' is not {MacBytes * 2} hex characters";
+                }
+
+                if (candidates.Count < MaxCandidates)
+                {
                     candidates.Add(mac);
-                    break;
-                case "v0":
-                    return false;
-                default:
-                    break;
+                }
             }
         }
 
-        if (timestamp is null || candidates.Count == 0)
-        {
-            return false;
-        }
-
-        header = new SignatureHeader(timestamp.Value, candidates);
-        return true;
+        return !seenTimestamp ? "there is no t=<unix seconds> part"
+            : candidates.Count == 0 ? "there is no v0=<hex HMAC> part"
+            : null;
     }
+
+    private static string Shorten(string text) => text.Length <= 20 ? text : text[..17] + "...";
 
     private static bool TryParseTimestamp(string value, out long timestamp)
     {

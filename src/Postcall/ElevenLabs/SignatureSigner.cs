@@ -28,7 +28,7 @@ public static class SignatureSigner
         return Finish(timestamp, mac);
     }
 
-    private static IncrementalHash Start(string secret, long timestamp)
+    internal static IncrementalHash Start(string secret, long timestamp)
     {
         ArgumentNullException.ThrowIfNull(secret);
         var mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secret));
@@ -36,6 +36,6 @@ public static class SignatureSigner
         return mac;
     }
 
-    private static string Finish(long timestamp, IncrementalHash mac) =>
+    internal static string Finish(long timestamp, IncrementalHash mac) =>
         string.Create(CultureInfo.InvariantCulture, $"t={timestamp},v0={Convert.ToHexStringLower(mac.GetHashAndReset())}");
 }

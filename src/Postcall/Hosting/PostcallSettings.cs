@@ -11,6 +11,7 @@ public sealed record PostcallSettings
     public const string HmacKeyVariable = "ELEVENLABS_POST_CALL_HMAC_KEY";
     public const string PayloadPathVariable = "ELEVENLABS_POST_CALL_PAYLOAD_PATH";
     public const string MaxBodyBytesVariable = "POSTCALL_MAX_BODY_BYTES";
+    public const string TunnelTimeoutVariable = "POSTCALL_TUNNEL_TIMEOUT_SECONDS";
     public const long DefaultMaxBodyBytes = 200L * 1024 * 1024;
 
     public IReadOnlyList<string> HmacKeys { get; init; } = [];
@@ -29,6 +30,9 @@ public sealed record PostcallSettings
 
     public string? NgrokAuthToken { get; init; }
 
+    /// <summary>How long <c>--tunnel</c> waits for ngrok's public URL.</summary>
+    public TimeSpan TunnelTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
     public static PostcallSettings Load(Func<string, string?> read)
     {
         ArgumentNullException.ThrowIfNull(read);
@@ -42,8 +46,9 @@ public sealed record PostcallSettings
             AppVersion = NonEmpty(read("APP_VERSION")) ?? "1.0.0",
             Debug = debug,
             LogLevel = ParseLogLevel(read("LOG_LEVEL"), debug, errors),
-            MaxBodyBytes = ParseMaxBody(read(MaxBodyBytesVariable), errors),
+            MaxBodyBytes = ParsePositive(read(MaxBodyBytesVariable), MaxBodyBytesVariable, DefaultMaxBodyBytes, "whole number of bytes", errors),
             NgrokAuthToken = NonEmpty(read("NGROK_AUTHTOKEN")),
+            TunnelTimeout = TimeSpan.FromSeconds(ParsePositive(read(TunnelTimeoutVariable), TunnelTimeoutVariable, 20, "whole number of seconds", errors)),
         };
 
         if (settings.PayloadPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
@@ -92,19 +97,19 @@ public sealed record PostcallSettings
         }
     }
 
-    private static long ParseMaxBody(string? value, List<string> errors)
+    private static long ParsePositive(string? value, string name, long fallback, string unit, List<string> errors)
     {
         if (NonEmpty(value) is not { } text)
         {
-            return DefaultMaxBodyBytes;
+            return fallback;
         }
 
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes > 0)
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0)
         {
-            return bytes;
+            return number;
         }
 
-        errors.Add($"{MaxBodyBytesVariable} must be a positive whole number of bytes (got '{value}').");
-        return DefaultMaxBodyBytes;
+        errors.Add($"{name} must be a positive {unit} (got '{value}').");
+        return fallback;
     }
 }

@@ -1,0 +1,133 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Json.Nodes;
+using Postcall.Storage;
+
+namespace Postcall.Cli.Send;
+
+/// <summary>Builds realistic deliveries: ElevenLabs' envelope (as in its documentation) or the earlier service's shapes.</summary>
+internal sealed class DeliveryFactory(TimeProvider time, FileInfo? audioFile, string failureKind, bool seedFormat)
+{
+    private long Now => time.GetUtcNow().ToUnixTimeSeconds();
+
+    public static string NewConversationId() => $"conv_{Guid.NewGuid():N}"[..29];
+
+    public OutgoingDelivery Create(PayloadKind kind, string conversationId) => (kind, seedFormat) switch
+    {
+        (PayloadKind.Transcription, false) => Json(kind, conversationId, Envelope(SampleAssets.Json("transcription.json"), conversationId)),
+        (PayloadKind.Failure, false) => Json(kind, conversationId, Envelope(SampleAssets.Json($"failure_{failureKind}.json"), conversationId)),
+        (PayloadKind.Audio, false) => AudioEnvelope(conversationId),
+        (PayloadKind.Transcription, true) => Json(kind, conversationId, FlatTranscription(conversationId)),
+        (PayloadKind.Failure, true) => Json(kind, conversationId, FlatFailure(conversationId)),
+        _ => AudioForm(conversationId),
+    };
+
+    private static OutgoingDelivery Json(PayloadKind kind, string conversationId, JsonObject body) =>
+        OutgoingDelivery.FromBytes(kind, conversationId, "application/json", Encoding.UTF8.GetBytes(body.ToJsonString()));
+
+    private JsonObject Envelope(JsonObject sample, string conversationId)
+    {
+        sample["event_timestamp"] = Now;
+        var data = sample["data"]!.AsObject();
+        data["conversation_id"] = conversationId;
+        if (data["metadata"] is JsonObject metadata && metadata.ContainsKey("start_time_unix_secs"))
+        {
+            metadata["start_time_unix_secs"] = Now - (metadata["call_duration_secs"]?.GetValue<long>() ?? 0);
+        }
+
+        return sample;
+    }
+
+    private static JsonObject FlatTranscription(string conversationId)
+    {
+        var data = SampleAssets.Json("transcription.json")["data"]!.AsObject();
+        return new JsonObject
+        {
+            ["conversation_id"] = conversationId,
+            ["agent_id"] = data["agent_id"]!.DeepClone(),
+            ["transcript"] = data["transcript"]!.DeepClone(),
+            ["metadata"] = data["metadata"]!.DeepClone(),
+            ["analysis"] = data["analysis"]!.DeepClone(),
+        };
+    }
+
+    private JsonObject FlatFailure(string conversationId)
+    {
+        var data = SampleAssets.Json($"failure_{failureKind}.json")["data"]!.AsObject();
+        return new JsonObject
+        {
+            ["conversation_id"] = conversationId,
+            ["agent_id"] = data["agent_id"]!.DeepClone(),
+            ["error_code"] = data["failure_reason"]!.DeepClone(),
+            ["error_message"] = $"Call initiation failed ({failureKind}).",
+        };
+    }
+
+    private OutgoingDelivery AudioEnvelope(string conversationId)
+    {
+        // Serialized with an empty full_audio, then split around it: the base64 streams in between.
+        var envelope = new JsonObject
+        {
+            ["type"] = "post_call_audio",
+            ["event_timestamp"] = Now,
+            ["data"] = new JsonObject { ["agent_id"] = "xyz", ["conversation_id"] = conversationId, ["full_audio"] = string.Empty },
+        }.ToJsonString();
+        var cut = envelope.IndexOf("\"full_audio\":\"", StringComparison.Ordinal) + "\"full_audio\":\"".Length;
+        var prefix = Encoding.UTF8.GetBytes(envelope[..cut]);
+        var suffix = Encoding.UTF8.GetBytes(envelope[cut..]);
+        return new OutgoingDelivery(PayloadKind.Audio, conversationId, "application/json", async (target, ct) =>
+        {
+            await target.WriteAsync(prefix, ct);
+            await using (var mp3 = OpenAudio())
+            {
+                await WriteBase64Async(mp3, target, ct);
+            }
+
+            await target.WriteAsync(suffix, ct);
+        }, null);
+    }
+
+    private OutgoingDelivery AudioForm(string conversationId)
+    {
+        var boundary = $"postcall-{Guid.NewGuid():N}";
+        var head = Encoding.UTF8.GetBytes(
+            $"--{boundary}\r\nContent-Disposition: form-data; name=\"conversation_id\"\r\n\r\n{conversationId}\r\n"
+            + $"--{boundary}\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"{conversationId}.mp3\"\r\nContent-Type: audio/mpeg\r\n\r\n");
+        var tail = Encoding.UTF8.GetBytes($"\r\n--{boundary}--\r\n");
+        return new OutgoingDelivery(PayloadKind.Audio, conversationId, $"multipart/form-data; boundary={boundary}", async (target, ct) =>
+        {
+            await target.WriteAsync(head, ct);
+            await using (var mp3 = OpenAudio())
+            {
+                await mp3.CopyToAsync(target, 64 * 1024, ct);
+            }
+
+            await target.WriteAsync(tail, ct);
+        }, null);
+    }
+
+    private Stream OpenAudio() => audioFile is null ? SampleAssets.Open("sample_call.mp3") : CliFiles.Open(audioFile);
+
+    private static async Task WriteBase64Async(Stream source, Stream target, CancellationToken cancellationToken)
+    {
+        // A multiple of 3 so only the last block carries padding.
+        const int BlockSize = 48 * 1024;
+        var input = ArrayPool<byte>.Shared.Rent(BlockSize);
+        var output = ArrayPool<byte>.Shared.Rent(Base64.GetMaxEncodedToUtf8Length(BlockSize));
+        try
+        {
+            int read;
+            while ((read = await source.ReadAtLeastAsync(input.AsMemory(0, BlockSize), BlockSize, throwOnEndOfStream: false, cancellationToken)) > 0)
+            {
+                Base64.EncodeToUtf8(input.AsSpan(0, read), output, out _, out var written, isFinalBlock: read < BlockSize);
+                await target.WriteAsync(output.AsMemory(0, written), cancellationToken);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(input);
+            ArrayPool<byte>.Shared.Return(output);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace Postcall.Tunnel;
+
+public sealed record NgrokOptions
+{
+    public const string PathVariable = "NGROK_PATH";
+    public const string AuthTokenVariable = "NGROK_AUTHTOKEN";
+
+    public required int Port { get; init; }
+
+    /// <summary>Passed to the agent through its environment only: never on its command line, never logged.</summary>
+    public string? AuthToken { get; init; }
+
+    /// <summary>An explicit agent path (<c>NGROK_PATH</c>); otherwise <c>ngrok</c> is looked up on PATH.</summary>
+    public string? ExecutablePath { get; init; }
+
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long the agent may take to exit after SIGTERM before it is killed.</summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
+}

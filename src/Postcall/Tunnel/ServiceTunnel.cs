@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Postcall.Hosting;
+
+namespace Postcall.Tunnel;
+
+/// <summary><c>postcall --tunnel</c>: the service and an ngrok tunnel to it, started and stopped together.</summary>
+public static partial class ServiceTunnel
+{
+    public const string Flag = "--tunnel";
+
+    public static async Task<int> RunAsync(WebApplication app, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(error);
+        await app.StartAsync();
+        var settings = app.Services.GetRequiredService<PostcallSettings>();
+        var port = LocalPort(app);
+        NgrokAgent agent;
+        try
+        {
+            agent = await NgrokAgent.StartAsync(new NgrokOptions
+            {
+                Port = port,
+                AuthToken = settings.NgrokAuthToken,
+                ExecutablePath = app.Configuration[NgrokOptions.PathVariable],
+                StartTimeout = settings.TunnelTimeout,
+            }, app.Lifetime.ApplicationStopping);
+        }
+        catch (Exception e) when (e is TunnelException or OperationCanceledException)
+        {
+            await error.WriteLineAsync($"error: {e.Message}");
+            await app.StopAsync();
+            return 1;
+        }
+
+        await using (agent)
+        {
+            await TunnelAnnouncement.WriteAsync(output, agent.PublicUrl, port);
+            _ = agent.Exited.ContinueWith(_ => TunnelClosed(app.Logger), TaskScheduler.Default);
+            await app.WaitForShutdownAsync();
+        }
+
+        return 0;
+    }
+
+    private static int LocalPort(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var address = addresses.Select(a => new Uri(a.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)))
+            .FirstOrDefault(u => u.Scheme == Uri.UriSchemeHttp)
+            ?? throw new InvalidOperationException("The tunnel needs the service to listen on plain HTTP.");
+        return address.Port;
+    }
+
+    [LoggerMessage(EventId = 300, EventName = "TunnelClosed", Level = LogLevel.Warning,
+        Message = "The ngrok agent exited; the service keeps running but is no longer reachable through the tunnel")]
+    private static partial void TunnelClosed(ILogger logger);
+}

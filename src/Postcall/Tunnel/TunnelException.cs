@@ -1,0 +1,19 @@
+namespace Postcall.Tunnel;
+
+/// <summary>The tunnel could not be opened; the message is meant for the person at the terminal.</summary>
+public sealed class TunnelException : Exception
+{
+    public TunnelException()
+    {
+    }
+
+    public TunnelException(string message)
+        : base(message)
+    {
+    }
+
+    public TunnelException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
