@@ -23,6 +23,7 @@ internal static class TunnelCommand
                 Port = result.GetValue(port),
                 AuthToken = environment.Get(NgrokOptions.AuthTokenVariable),
                 ExecutablePath = environment.Get(NgrokOptions.PathVariable),
+                SearchPath = environment.Get("PATH"),
                 StartTimeout = TimeSpan.FromSeconds(result.GetValue(timeout)),
             };
             NgrokAgent agent;

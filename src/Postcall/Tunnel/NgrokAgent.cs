@@ -34,7 +34,7 @@ public sealed class NgrokAgent : IAsyncDisposable
     public static async Task<NgrokAgent> StartAsync(NgrokOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var executable = NgrokExecutable.Find(options.ExecutablePath);
+        var executable = NgrokExecutable.Find(options.ExecutablePath, options.SearchPath);
         var info = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,

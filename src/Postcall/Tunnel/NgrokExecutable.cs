@@ -2,7 +2,7 @@ namespace Postcall.Tunnel;
 
 internal static class NgrokExecutable
 {
-    public static string Find(string? explicitPath)
+    public static string Find(string? explicitPath, string? searchPath)
     {
         if (!string.IsNullOrEmpty(explicitPath))
         {
@@ -12,7 +12,7 @@ internal static class NgrokExecutable
         }
 
         var name = OperatingSystem.IsWindows() ? "ngrok.exe" : "ngrok";
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var dir in (searchPath ?? Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(dir, name);
             if (File.Exists(candidate))

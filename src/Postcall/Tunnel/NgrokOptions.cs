@@ -13,6 +13,9 @@ public sealed record NgrokOptions
     /// <summary>An explicit agent path (<c>NGROK_PATH</c>); otherwise <c>ngrok</c> is looked up on PATH.</summary>
     public string? ExecutablePath { get; init; }
 
+    /// <summary>Where to look for <c>ngrok</c> when no path is given (default: PATH).</summary>
+    public string? SearchPath { get; init; }
+
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How long the agent may take to exit after SIGTERM before it is killed.</summary>
