@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.Diagnostics;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Postcall.Hosting;
 using Postcall.Http;
+using Postcall.Observability;
 using Postcall.Storage;
 
 namespace Postcall.ElevenLabs;
@@ -12,7 +14,7 @@ namespace Postcall.ElevenLabs;
 /// One delivery, start to finish: check the header, spool the body to disk while computing its HMAC, decide on
 /// the signature, only then parse, then commit durably. Every early exit removes what it wrote.
 /// </summary>
-public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadStore store, TimeProvider time, ILogger<PostCallReceiver> logger)
+public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadStore store, TimeProvider time, PostcallMetrics metrics, ILogger<PostCallReceiver> logger)
 {
     private const int ChunkSize = 64 * 1024;
 
@@ -22,22 +24,24 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
     public async Task<Results<Ok<SuccessEnvelope<PostCallStored>>, JsonHttpResult<ErrorEnvelope>, EmptyHttpResult>> ReceiveAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        using var observation = new DeliveryObservation(metrics, context.Outcome());
         try
         {
-            var (stored, kind, rejection) = await StoreAsync(context);
+            var (stored, kind, rejection) = await StoreAsync(context, observation);
             if (rejection is not null)
             {
+                observation.Rejected(rejection);
                 return ApiResults.Error(context, rejection.StatusCode, rejection.ErrorCode, rejection.Message);
             }
 
-            context.Outcome().Result = stored!.Duplicate ? "duplicate" : "stored";
             var name = kind.WireName();
             var message = $"{char.ToUpperInvariant(name[0])}{name[1..]} webhook processed and saved";
             return ApiResults.Success(context, message, new PostCallStored(
-                stored.DisplayPath, name, kind == PayloadKind.Audio ? stored.Size : null, stored.Duplicate));
+                stored!.DisplayPath, name, kind == PayloadKind.Audio ? stored.Size : null, stored.Duplicate));
         }
         catch (StorageException e)
         {
+            observation.StorageFailed();
             StorageFailed(logger, context.RequestId(), e.InnerException?.GetType().Name ?? nameof(StorageException), e.InnerException?.Message ?? e.Message);
             return ApiResults.Error(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable,
                 "The payload could not be stored; retry later.");
@@ -45,12 +49,12 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
         catch (Exception e) when (context.RequestAborted.IsCancellationRequested || e is ConnectionResetException)
         {
             // The sender went away mid-body; there is no one to answer and nothing was stored.
-            context.Outcome().Result = "client_disconnected";
+            observation.Aborted();
             return TypedResults.Empty;
         }
     }
 
-    private async Task<(StoredPayload? Stored, PayloadKind Kind, Rejection? Rejection)> StoreAsync(HttpContext context)
+    private async Task<(StoredPayload? Stored, PayloadKind Kind, Rejection? Rejection)> StoreAsync(HttpContext context, DeliveryObservation observation)
     {
         var request = context.Request;
         if (_verifier is null)
@@ -86,6 +90,7 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
             return (null, default, SignatureRejection(status));
         }
 
+        var reading = Stopwatch.GetTimestamp();
         var read = format.IsMultipart
             ? await MultipartAudioReader.ReadAsync(spool, format.Boundary!, store, context.RequestAborted)
             : await PostCallJsonReader.ReadAsync(spool, store, context.RequestAborted);
@@ -95,10 +100,15 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
         }
 
         await using var file = payload.File;
-        var outcome = context.Outcome();
-        outcome.WebhookType = payload.Kind.WireName();
-        outcome.ConversationId = payload.Id.Value;
+        observation.Classified(payload.Kind, payload.Id);
+        if (payload.Kind == PayloadKind.Audio && !format.IsMultipart)
+        {
+            observation.AudioDecoded(file.Length, spool.Length, Stopwatch.GetElapsedTime(reading));
+        }
+
+        var committing = Stopwatch.GetTimestamp();
         var stored = await store.CommitAsync(file, payload.Id, payload.Kind, context.RequestAborted);
+        observation.Stored(stored, Stopwatch.GetElapsedTime(committing));
         return (stored, payload.Kind, null);
     }
 

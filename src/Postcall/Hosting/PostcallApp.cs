@@ -1,6 +1,7 @@
 using Postcall.ElevenLabs;
 using Postcall.Generic;
 using Postcall.Http;
+using Postcall.Observability;
 using Postcall.Storage;
 
 namespace Postcall.Hosting;
@@ -27,6 +28,8 @@ public static partial class PostcallApp
 
         app.MapOpenApi(PostcallOpenApi.DocumentPath);
         app.MapHealth();
+        app.MapReadiness();
+        app.MapPostcallMetrics();
         app.MapGenericWebhooks();
         app.MapPostCall();
         return app;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Logging.Console;
 using Postcall.ElevenLabs;
+using Postcall.Observability;
 using Postcall.Storage;
 
 namespace Postcall.Hosting;
@@ -40,8 +41,12 @@ public static class PostcallServices
         services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
             .WithExposedHeaders(Http.RequestIds.HeaderName)));
         services.AddPostcallOpenApi();
+        services.AddPostcallTelemetry(builder.Configuration);
+        services.AddPostcallReadiness();
 
         builder.Logging.ClearProviders();
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Logging.AddConsole();
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -49,6 +54,14 @@ public static class PostcallServices
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             o.ColorBehavior = LoggerColorBehavior.Disabled;
         });
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        services.AddOptions<ConsoleLoggerOptions>().Configure<PostcallSettings>((console, settings) =>
+            console.FormatterName = settings.LogFormat == "json" ? ConsoleFormatterNames.Json : ConsoleFormatterNames.Simple);
         services.AddOptions<LoggerFilterOptions>().Configure<PostcallSettings>((filters, settings) =>
         {
             filters.MinLevel = settings.LogLevel;

@@ -12,6 +12,8 @@ public sealed record PostcallSettings
     public const string PayloadPathVariable = "ELEVENLABS_POST_CALL_PAYLOAD_PATH";
     public const string MaxBodyBytesVariable = "POSTCALL_MAX_BODY_BYTES";
     public const string TunnelTimeoutVariable = "POSTCALL_TUNNEL_TIMEOUT_SECONDS";
+    public const string MinFreeBytesVariable = "POSTCALL_MIN_FREE_BYTES";
+    public const long DefaultMinFreeBytes = 100L * 1024 * 1024;
     public const long DefaultMaxBodyBytes = 200L * 1024 * 1024;
 
     public IReadOnlyList<string> HmacKeys { get; init; } = [];
@@ -29,6 +31,12 @@ public sealed record PostcallSettings
     public long MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
 
     public string? NgrokAuthToken { get; init; }
+
+    /// <summary><c>text</c> (one human-readable line per event) or <c>json</c> (one JSON object per line).</summary>
+    public string LogFormat { get; init; } = "text";
+
+    /// <summary>Readiness fails below this much free space under the storage root.</summary>
+    public long MinFreeBytes { get; init; } = DefaultMinFreeBytes;
 
     /// <summary>How long <c>--tunnel</c> waits for ngrok's public URL.</summary>
     public TimeSpan TunnelTimeout { get; init; } = TimeSpan.FromSeconds(20);
@@ -48,6 +56,8 @@ public sealed record PostcallSettings
             LogLevel = ParseLogLevel(read("LOG_LEVEL"), debug, errors),
             MaxBodyBytes = ParsePositive(read(MaxBodyBytesVariable), MaxBodyBytesVariable, DefaultMaxBodyBytes, "whole number of bytes", errors),
             NgrokAuthToken = NonEmpty(read("NGROK_AUTHTOKEN")),
+            LogFormat = ParseLogFormat(read("LOG_FORMAT"), errors),
+            MinFreeBytes = ParsePositive(read(MinFreeBytesVariable), MinFreeBytesVariable, DefaultMinFreeBytes, "whole number of bytes", errors),
             TunnelTimeout = TimeSpan.FromSeconds(ParsePositive(read(TunnelTimeoutVariable), TunnelTimeoutVariable, 20, "whole number of seconds", errors)),
         };
 
@@ -95,6 +105,18 @@ public sealed record PostcallSettings
                 errors.Add($"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR (got '{value}').");
                 return LogLevel.Information;
         }
+    }
+
+    private static string ParseLogFormat(string? value, List<string> errors)
+    {
+        var format = NonEmpty(value)?.ToLowerInvariant() ?? "text";
+        if (format is "text" or "json")
+        {
+            return format;
+        }
+
+        errors.Add($"LOG_FORMAT must be text or json (got '{value}').");
+        return "text";
     }
 
     private static long ParsePositive(string? value, string name, long fallback, string unit, List<string> errors)

@@ -16,8 +16,11 @@ public static class RequestIds
         return context.Items[ItemKey] as string ?? Assign(context);
     }
 
-    public static IApplicationBuilder UseRequestIds(this IApplicationBuilder app) =>
-        app.Use((context, next) =>
+    public static IApplicationBuilder UseRequestIds(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Postcall.Requests");
+        return app.Use(async (context, next) =>
         {
             var id = Assign(context);
             context.Response.OnStarting(() =>
@@ -25,8 +28,14 @@ public static class RequestIds
                 context.Response.Headers[HeaderName] = id;
                 return Task.CompletedTask;
             });
-            return next(context);
+
+            // Every line logged while the request runs carries its id (JSON logs show scopes).
+            using (logger.BeginScope(new RequestIdScope(id)))
+            {
+                await next(context);
+            }
         });
+    }
 
     public static bool IsWellFormed(string? value) =>
         !string.IsNullOrEmpty(value)
@@ -40,4 +49,26 @@ public static class RequestIds
         context.Items[ItemKey] = id;
         return id;
     }
+}
+
+/// <summary>
+/// The logging scope of a request: <c>request_id</c>, named like the envelope field so it is not mistaken for
+/// ASP.NET Core's own <c>RequestId</c> scope (a connection-based trace identifier).
+/// </summary>
+internal sealed class RequestIdScope(string requestId) : IReadOnlyList<KeyValuePair<string, object>>
+{
+    private readonly KeyValuePair<string, object> _entry = new("request_id", requestId);
+
+    public int Count => 1;
+
+    public KeyValuePair<string, object> this[int index] => index == 0 ? _entry : throw new ArgumentOutOfRangeException(nameof(index));
+
+    public IEnumerator<KeyValuePair<string, object>> GetEnumerator()
+    {
+        yield return _entry;
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() => $"request_id:{_entry.Value}";
 }

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Postcall.Observability;
+
+/// <summary>
+/// Postcall's own instruments, in one <see cref="Meter"/> named <c>Postcall</c>. Exported at <c>/metrics</c> as, for
+/// example, <c>postcall_deliveries_total</c>. Tags never carry payload content or conversation ids (cardinality).
+/// </summary>
+public sealed class PostcallMetrics
+{
+    public const string MeterName = "Postcall";
+
+    private readonly Counter<long> _deliveries;
+    private readonly Counter<long> _signatureFailures;
+    private readonly Counter<long> _storedBytes;
+    private readonly Histogram<double> _storageWriteDuration;
+    private readonly Counter<long> _audioDecodedBytes;
+    private readonly Histogram<double> _audioDecodeThroughput;
+    private readonly UpDownCounter<long> _inFlight;
+    private readonly TimeProvider _time;
+    private readonly DateTimeOffset _started;
+    private long _lastSuccessTicks;
+
+    public PostcallMetrics(IMeterFactory meterFactory, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _time = time;
+        _started = time.GetUtcNow();
+        var meter = meterFactory.Create(MeterName);
+        _deliveries = meter.CreateCounter<long>("postcall.deliveries", "{delivery}",
+            "Post-call deliveries by webhook type and outcome (stored, duplicate, rejected, storage_failure, aborted).");
+        _signatureFailures = meter.CreateCounter<long>("postcall.signature.failures", "{delivery}",
+            "Deliveries refused for their signature, by reason.");
+        _storedBytes = meter.CreateCounter<long>("postcall.stored.bytes", "By", "Payload bytes written, by webhook type.");
+        _storageWriteDuration = meter.CreateHistogram<double>("postcall.storage.write.duration", "s",
+            "Time to make a payload durable: fsync, compare, rename, folder fsyncs.", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+        _audioDecodedBytes = meter.CreateCounter<long>("postcall.audio.decoded.bytes", "By", "MP3 bytes decoded from full_audio.");
+        _audioDecodeThroughput = meter.CreateHistogram<double>("postcall.audio.decode.throughput", "By/s",
+            "Decode speed of each audio delivery: request body bytes per second of parsing and decoding.", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = [1e6, 5e6, 1e7, 2.5e7, 5e7, 1e8, 2.5e8, 5e8, 1e9, 2.5e9] });
+        _inFlight = meter.CreateUpDownCounter<long>("postcall.deliveries.in_flight", "{delivery}", "Deliveries being received right now.");
+        meter.CreateObservableGauge("postcall.delivery.last_success.age", ObserveLastSuccessAge, "s",
+            "Seconds since the last delivery answered 200 (since start-up, before the first).");
+    }
+
+    internal void DeliveryStarted() => _inFlight.Add(1);
+
+    internal void DeliveryFinished(string webhookType, string outcome, string? errorCode)
+    {
+        _inFlight.Add(-1);
+        var tags = new TagList { { "webhook.type", webhookType }, { "outcome", outcome } };
+        if (errorCode is not null)
+        {
+            tags.Add("error.code", errorCode);
+        }
+
+        _deliveries.Add(1, tags);
+        if (outcome is "stored" or "duplicate")
+        {
+            Interlocked.Exchange(ref _lastSuccessTicks, _time.GetUtcNow().UtcTicks);
+        }
+    }
+
+    internal void SignatureFailed(string reason) => _signatureFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    internal void Stored(string webhookType, long bytes, TimeSpan writeDuration)
+    {
+        _storedBytes.Add(bytes, new KeyValuePair<string, object?>("webhook.type", webhookType));
+        _storageWriteDuration.Record(writeDuration.TotalSeconds, new KeyValuePair<string, object?>("webhook.type", webhookType));
+    }
+
+    internal void AudioDecoded(long decodedBytes, long bodyBytes, TimeSpan elapsed)
+    {
+        _audioDecodedBytes.Add(decodedBytes);
+        if (elapsed > TimeSpan.Zero)
+        {
+            _audioDecodeThroughput.Record(bodyBytes / elapsed.TotalSeconds);
+        }
+    }
+
+    private double ObserveLastSuccessAge()
+    {
+        var last = Interlocked.Read(ref _lastSuccessTicks);
+        var since = last == 0 ? _started : new DateTimeOffset(last, TimeSpan.Zero);
+        return (_time.GetUtcNow() - since).TotalSeconds;
+    }
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Postcall.Observability;
+
+/// <summary>
+/// Metrics are always exported for Prometheus at <c>/metrics</c>. Traces and metrics also go over OTLP when the
+/// standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; unset, no exporter runs and no span is recorded.
+/// </summary>
+public static class PostcallTelemetry
+{
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string MetricsPath = "/metrics";
+
+    public static readonly ActivitySource Source = new("Postcall");
+
+    public static IServiceCollection AddPostcallTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<PostcallMetrics>();
+        var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]);
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName: configuration["APP_NAME"] ?? "Postcall"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(PostcallMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
+                    "Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics");
+                metrics.AddPrometheusExporter();
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(Source.Name)
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => context.Request.Path != MetricsPath)
+                .AddOtlpExporter());
+        }
+
+        return services;
+    }
+
+    public static IEndpointConventionBuilder MapPostcallMetrics(this IEndpointRouteBuilder app) =>
+        app.MapPrometheusScrapingEndpoint(MetricsPath).WithTags("Observability");
+
+    /// <summary>Whether OTLP export is on, for the start-up log line.</summary>
+    public static bool ExportsOtlp(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]);
+}

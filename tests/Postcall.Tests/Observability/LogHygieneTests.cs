@@ -1,0 +1,75 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Postcall.ElevenLabs;
+using Postcall.Tests.Support;
+
+namespace Postcall.Tests.Observability;
+
+/// <summary>No secret, signature value, transcript text or audio in any log, at any level, whatever the request.</summary>
+public sealed class LogHygieneTests
+{
+    [Fact]
+    public async Task Nothing_sensitive_reaches_the_logs_across_every_endpoint()
+    {
+        var capture = new LogCapture();
+        await using var factory = new PostcallFactory(new() { ["LOG_LEVEL"] = "DEBUG", ["DEBUG"] = "true" });
+        var client = factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddLogging(l =>
+        {
+            l.AddProvider(capture);
+            l.AddFilter<LogCapture>(null, LogLevel.Trace);
+        }))).CreateClient();
+        var ct = TestContext.Current.CancellationToken;
+        var signatures = new List<string>();
+
+        async Task PostAsync(byte[] body, string? contentType = "application/json", string secret = Fixtures.Secret, long? timestamp = null)
+        {
+            var request = Deliveries.SignedRequest(body, contentType, secret, timestamp);
+            signatures.Add(request.Headers.GetValues(SignatureHeader.Name).Single());
+            using var response = await client.SendAsync(request, ct);
+        }
+
+        var transcription = Fixtures.Bytes("post_call_transcription.json");
+        await PostAsync(transcription);
+        await PostAsync(transcription);
+        await PostAsync(Fixtures.Bytes("post_call_audio.json"));
+        await PostAsync(Fixtures.Bytes("call_initiation_failure_twilio.json"));
+        await PostAsync(transcription, secret: "wsec_wrong_secret_for_logs");
+        await PostAsync(transcription, timestamp: Deliveries.Now - 7200);
+        await PostAsync(Encoding.UTF8.GetBytes("{\"type\":\"post_call_audio\",\"data\":{\"conversation_id\":\"x\",\"full_audio\":\"SUQzAwAAAAAAc1RTU0U!\"}}"));
+        await PostAsync(transcription[..^10]);
+        await PostAsync(transcription, "text/plain");
+        using var form = Deliveries.SeedAudioForm("logs-form", Fixtures.Bytes("sample_call.mp3"));
+        await PostAsync(await form.ReadAsByteArrayAsync(ct), form.Headers.ContentType!.ToString());
+        await File.WriteAllTextAsync(Path.Combine(factory.PayloadRoot, "blocked-log"), "x", ct);
+        await PostAsync(Encoding.UTF8.GetBytes(Deliveries.Transcription("blocked-log").Replace("Hello", "Confidential words", StringComparison.Ordinal)));
+        foreach (var path in new[] { "/health", "/health/ready", "/metrics", "/openapi.json", "/docs/index.html", "/nowhere" })
+        {
+            using var response = await client.GetAsync(new Uri(path, UriKind.Relative), ct);
+        }
+
+        foreach (var path in new[] { "/webhook", "/echo" })
+        {
+            using var response = await client.PostAsync(new Uri(path, UriKind.Relative),
+                new StringContent("""{"event_type":"private.event","data":{"note":"Confidential words"}}""", Encoding.UTF8, "application/json"), ct);
+        }
+
+        var logs = capture.AllText;
+        Assert.Contains("webhook_type=transcription", logs, StringComparison.Ordinal); // the capture did see the requests
+        using var fixture = JsonDocument.Parse(transcription);
+        var data = fixture.RootElement.GetProperty("data");
+        var forbidden = new List<string>
+        {
+            Fixtures.Secret, "wsec_wrong_secret_for_logs", "wsec_",
+            "Hey there angelo", "fun fact about 11 Labs", "Confidential words",
+            data.GetProperty("analysis").GetProperty("transcript_summary").GetString()![..40],
+            Convert.ToBase64String(Fixtures.Bytes("sample_call.mp3"))[100..140],
+        };
+        forbidden.AddRange(signatures.Select(s => s.Split("v0=")[1]));
+        foreach (var secret in forbidden)
+        {
+            Assert.False(logs.Contains(secret, StringComparison.Ordinal), $"the logs contain: {secret}");
+        }
+    }
+}
