@@ -6,7 +6,8 @@ namespace Postcall.ElevenLabs;
 /// <summary>
 /// Decodes base64 handed over in arbitrary pieces, with the memory of one small window whatever the total size.
 /// Accepts what <see cref="Convert.FromBase64String(string)"/> accepts: the standard alphabet, padding, and
-/// whitespace anywhere.
+/// whitespace anywhere. Whitespace is dropped on the way into the window: <see cref="Base64.DecodeFromUtf8"/>
+/// reports a quad split by whitespace at the end of a non-final block as invalid rather than incomplete.
 /// </summary>
 public sealed class Base64StreamDecoder(IBufferWriter<byte> output)
 {
@@ -14,6 +15,8 @@ public sealed class Base64StreamDecoder(IBufferWriter<byte> output)
 
     // After padding only padding and whitespace may follow; more than this cannot be a legitimate tail.
     private const int MaxPaddedTail = 64;
+
+    private static readonly SearchValues<byte> Whitespace = SearchValues.Create(" \t\r\n"u8);
 
     private readonly byte[] _window = new byte[WindowSize];
     private int _pending;
@@ -23,6 +26,16 @@ public sealed class Base64StreamDecoder(IBufferWriter<byte> output)
     public long BytesWritten { get; private set; }
 
     public void Append(ReadOnlySpan<byte> base64)
+    {
+        while (!IsInvalid && !base64.IsEmpty)
+        {
+            var space = base64.IndexOfAny(Whitespace);
+            Keep(space < 0 ? base64 : base64[..space]);
+            base64 = space < 0 ? [] : base64[(space + 1)..];
+        }
+    }
+
+    private void Keep(ReadOnlySpan<byte> base64)
     {
         while (!IsInvalid && !base64.IsEmpty)
         {
@@ -52,13 +65,14 @@ public sealed class Base64StreamDecoder(IBufferWriter<byte> output)
 
     private void DecodeWindow(bool isFinalBlock)
     {
-        var source = _window.AsSpan(0, _pending);
+        // Mid-stream only whole quads; the last one to three characters wait for the rest.
+        var source = _window.AsSpan(0, isFinalBlock ? _pending : _pending / 4 * 4);
         var destination = output.GetSpan(Base64.GetMaxDecodedFromUtf8Length(source.Length) + 3);
         var status = Base64.DecodeFromUtf8(source, destination, out var consumed, out var written, isFinalBlock);
         output.Advance(written);
         BytesWritten += written;
 
-        var rest = source[consumed..];
+        var rest = _window.AsSpan(consumed, _pending - consumed);
         IsInvalid = status switch
         {
             OperationStatus.Done => false,

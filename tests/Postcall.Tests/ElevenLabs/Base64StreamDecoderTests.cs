@@ -76,4 +76,31 @@ public sealed class Base64StreamDecoderTests
         Assert.True(decoder.Complete());
         Assert.Equal(data, output.WrittenSpan.ToArray());
     }
+
+    [Fact]
+    public void A_quad_split_by_a_line_break_at_a_window_edge_is_not_taken_for_invalid()
+    {
+        // Base64.DecodeFromUtf8 calls "QU\r\nJD" at the end of a non-final block invalid; the decoder must not.
+        var data = new byte[60_000];
+        new Random(1).NextBytes(data);
+        var base64 = Convert.ToBase64String(data);
+        var wrapped = new StringBuilder();
+        for (var i = 0; i < base64.Length; i++)
+        {
+            wrapped.Append(i % 50 == 0 ? "\r\n" : string.Empty).Append(base64[i]);
+        }
+
+        for (var piece = 65_530; piece <= 65_540; piece++)
+        {
+            var (ok, output) = Decode(wrapped.ToString(), new FixedPieces(piece));
+            Assert.True(ok, $"pieces of {piece}");
+            Assert.Equal(data, output);
+        }
+    }
+
+    /// <summary>A "random" source that always cuts pieces of the same size.</summary>
+    private sealed class FixedPieces(int size) : Random
+    {
+        public override int Next(int minValue, int maxValue) => size;
+    }
 }
