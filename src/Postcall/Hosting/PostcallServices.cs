@@ -65,6 +65,8 @@ public static class PostcallServices
         services.AddOptions<LoggerFilterOptions>().Configure<PostcallSettings>((filters, settings) =>
         {
             filters.MinLevel = settings.LogLevel;
+            // At Debug, Kestrel quotes the start of an unparseable request line, which can be payload text.
+            filters.Rules.Add(new LoggerFilterRule(null, "Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Warning, null));
             // Our one line per request replaces the framework's own request chatter.
             if (settings.LogLevel > LogLevel.Debug)
             {

@@ -72,4 +72,44 @@ public sealed class LogHygieneTests
             Assert.False(logs.Contains(secret, StringComparison.Ordinal), $"the logs contain: {secret}");
         }
     }
+
+    [Fact]
+    public async Task Kestrel_does_not_quote_payload_text_from_malformed_requests_even_at_debug()
+    {
+        var workDir = Directory.CreateTempSubdirectory("postcall-hygiene-").FullName;
+        try
+        {
+            var port = ServiceProcess.FreePort();
+            using var service = new ServiceProcess(workDir, new()
+            {
+                ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
+                ["LOG_LEVEL"] = "DEBUG",
+            }, "--urls", $"http://127.0.0.1:{port}");
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await service.WaitForHealthAsync(client);
+
+            // A transcript where Kestrel expects a request line.
+            using (var socket = new System.Net.Sockets.TcpClient())
+            {
+                await socket.ConnectAsync(System.Net.IPAddress.Loopback, port, TestContext.Current.CancellationToken);
+                await socket.GetStream().WriteAsync(Fixtures.Bytes("post_call_transcription.json"), TestContext.Current.CancellationToken);
+                await socket.GetStream().WriteAsync("\r\n\r\n"u8.ToArray(), TestContext.Current.CancellationToken);
+                _ = await socket.GetStream().ReadAtLeastAsync(new byte[256], 1, throwOnEndOfStream: false, TestContext.Current.CancellationToken);
+            }
+
+            using (await client.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken))
+            {
+            }
+
+            await service.WaitForOutputAsync(line => line.Contains("GET /health", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+            var logs = string.Join('\n', service.OutputLines);
+            Assert.Contains("dbug:", logs, StringComparison.Ordinal);
+            Assert.DoesNotContain("post_call_transcription", logs, StringComparison.Ordinal);
+            Assert.DoesNotContain("angelo", logs, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(workDir, recursive: true);
+        }
+    }
 }
