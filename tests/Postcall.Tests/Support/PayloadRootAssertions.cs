@@ -14,7 +14,7 @@ public static class PayloadRootAssertions
     {
         var temp = Path.Combine(root, ".postcall", "tmp");
         var left = Directory.Exists(temp) ? Directory.GetFiles(temp) : [];
-        Assert.True(left.Length == 0, $"temp files left behind: {left.Length}");
+        Assert.True(left.Length == 0, $"temp files left behind: {string.Join(", ", left.Select(f => $"{Path.GetFileName(f)} ({new FileInfo(f).Length} bytes)"))}");
     }
 
     /// <summary>Every file in the root is a payload inside its conversation folder, with its conversation's name.</summary>
