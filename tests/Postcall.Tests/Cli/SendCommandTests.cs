@@ -6,18 +6,14 @@ namespace Postcall.Tests.Cli;
 /// <summary><c>postcall send</c> against a real service on 127.0.0.1.</summary>
 public sealed class SendCommandTests : IAsyncLifetime
 {
-    private readonly PostcallFactory _factory = new();
-    private Dictionary<string, string?> _environment = [];
+    private readonly Dictionary<string, string?> _environment = new() { ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret };
+    private KestrelHost _factory = null!;
     private string _url = string.Empty;
 
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        using var client = _factory.CreateClient();
-        _url = new Uri(client.BaseAddress!, "/webhook/post-call").ToString();
-        _environment = new() { ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret };
-        return ValueTask.CompletedTask;
+        _factory = await KestrelHost.StartAsync();
+        _url = new Uri(_factory.BaseAddress, "/webhook/post-call").ToString();
     }
 
     public ValueTask DisposeAsync() => _factory.DisposeAsync();

@@ -10,10 +10,10 @@ namespace Postcall.Tests.ElevenLabs;
 public sealed class LargeAudioKestrelTests : IAsyncLifetime
 {
     private const int AudioBytes = 50 * 1024 * 1024;
-    private readonly PostcallFactory _factory = new();
     private readonly string _bodyPath = Path.GetTempFileName();
+    private KestrelHost _factory = null!;
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public async ValueTask InitializeAsync() => _factory = await KestrelHost.StartAsync();
 
     public async ValueTask DisposeAsync()
     {
@@ -26,10 +26,7 @@ public sealed class LargeAudioKestrelTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         var audioHash = await WriteAudioBodyAsync(_bodyPath, seed: 50);
-        _factory.UseKestrel(0);
-        _factory.StartServer();
         using var client = _factory.CreateClient();
-        client.Timeout = TimeSpan.FromMinutes(2);
         Assert.Equal("127.0.0.1", client.BaseAddress!.Host);
 
         string header;

@@ -13,20 +13,16 @@ namespace Postcall.Tests.Reliability;
 public sealed class BadInputTests : IAsyncLifetime
 {
     private readonly string _parent = Directory.CreateTempSubdirectory("postcall-bad-").FullName;
-    private PostcallFactory _factory = null!;
+    private KestrelHost _factory = null!;
     private Uri _base = null!;
 
     private string Root => Path.Combine(_parent, "payloads");
 
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(Root);
-        _factory = new PostcallFactory(new() { ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = Root, ["POSTCALL_MAX_BODY_BYTES"] = "1048576" });
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        using var client = _factory.CreateClient();
-        _base = client.BaseAddress!;
-        return ValueTask.CompletedTask;
+        _factory = await KestrelHost.StartAsync(new() { ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = Root, ["POSTCALL_MAX_BODY_BYTES"] = "1048576" });
+        _base = _factory.BaseAddress;
     }
 
     public async ValueTask DisposeAsync()
