@@ -1,61 +1,49 @@
-using System.Buffers;
-
 namespace Postcall.Storage;
 
 internal static class FileComparison
 {
-    /// <summary>True when <paramref name="existing"/> exists and holds exactly the bytes of <paramref name="candidate"/>.</summary>
-    public static async Task<bool> SameContentAsync(string existing, string candidate, CancellationToken cancellationToken)
+    private const int BufferSize = 64 * 1024;
+
+    /// <summary>
+    /// True when <paramref name="existing"/> exists and holds exactly the bytes of <paramref name="candidate"/>.
+    /// Blocking: it runs among the other durable steps, off the request threads.
+    /// </summary>
+    public static bool SameContent(string existing, string candidate)
     {
-        FileStream a;
-        try
-        {
-            a = OpenForCompare(existing);
-        }
-        catch (FileNotFoundException)
-        {
-            return false;
-        }
-        catch (DirectoryNotFoundException)
+        // The usual case, a first delivery, costs one stat and no exception.
+        if (!File.Exists(existing))
         {
             return false;
         }
 
-        await using (a)
+        try
         {
-            await using var b = OpenForCompare(candidate);
+            using var a = Open(existing);
+            using var b = Open(candidate);
             if (a.Length != b.Length)
             {
                 return false;
             }
 
-            var left = ArrayPool<byte>.Shared.Rent(64 * 1024);
-            var right = ArrayPool<byte>.Shared.Rent(64 * 1024);
-            try
+            var left = new byte[BufferSize];
+            var right = new byte[BufferSize];
+            int read;
+            while ((read = a.ReadAtLeast(left, BufferSize, throwOnEndOfStream: false)) > 0)
             {
-                while (true)
+                if (b.ReadAtLeast(right.AsSpan(0, read), read, throwOnEndOfStream: false) != read || !left.AsSpan(0, read).SequenceEqual(right.AsSpan(0, read)))
                 {
-                    var read = await a.ReadAtLeastAsync(left.AsMemory(0, 64 * 1024), 64 * 1024, throwOnEndOfStream: false, cancellationToken);
-                    var readOther = await b.ReadAtLeastAsync(right.AsMemory(0, read), read, throwOnEndOfStream: false, cancellationToken);
-                    if (read != readOther || !left.AsSpan(0, read).SequenceEqual(right.AsSpan(0, read)))
-                    {
-                        return false;
-                    }
-
-                    if (read == 0)
-                    {
-                        return true;
-                    }
+                    return false;
                 }
             }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(left);
-                ArrayPool<byte>.Shared.Return(right);
-            }
+
+            return true;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false; // replaced or removed while we looked
         }
     }
 
-    private static FileStream OpenForCompare(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+    private static FileStream Open(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
 }

@@ -75,26 +75,29 @@ public sealed class PayloadStore
     public Task<StoredPayload> CommitAsync(TempPayload temp, ConversationId id, PayloadKind kind, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(temp);
-        return StorageException.Guard(async () =>
+        cancellationToken.ThrowIfCancellationRequested();
+        return StorageException.Guard(() => DurableIo.Shared.RunAsync(() => Commit(temp, id, kind)));
+    }
+
+    private StoredPayload Commit(TempPayload temp, ConversationId id, PayloadKind kind)
+    {
+        temp.FlushToDisk();
+        var size = temp.Length;
+        temp.Close();
+
+        var directory = DirectoryFor(id);
+        var target = PathFor(id, kind);
+        var duplicate = FileComparison.SameContent(target, temp.Path);
+        if (!duplicate)
         {
-            temp.FlushToDisk();
-            var size = temp.Length;
-            await temp.CloseAsync();
+            Directory.CreateDirectory(directory);
+            File.Move(temp.Path, target, overwrite: true);
+            temp.Committed = true;
+        }
 
-            var directory = DirectoryFor(id);
-            var target = PathFor(id, kind);
-            var duplicate = await FileComparison.SameContentAsync(target, temp.Path, cancellationToken);
-            if (!duplicate)
-            {
-                Directory.CreateDirectory(directory);
-                File.Move(temp.Path, target, overwrite: true);
-                temp.Committed = true;
-            }
-
-            // Also for a duplicate: the first copy's rename may not be flushed yet when this answer goes out.
-            DirectorySync.Flush(directory);
-            DirectorySync.Flush(Root);
-            return new StoredPayload(target, System.IO.Path.Combine(_displayRoot, id.Value, kind.FileName(id)), size, duplicate);
-        });
+        // Also for a duplicate: the first copy's rename may not be flushed yet when this answer goes out.
+        DirectorySync.Flush(directory);
+        DirectorySync.Flush(Root);
+        return new StoredPayload(target, System.IO.Path.Combine(_displayRoot, id.Value, kind.FileName(id)), size, duplicate);
     }
 }

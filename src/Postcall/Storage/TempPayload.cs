@@ -31,6 +31,15 @@ public sealed class TempPayload : IAsyncDisposable
     /// <summary>fsync: the bytes are on disk before the file gets its real name.</summary>
     internal void FlushToDisk() => RandomAccess.FlushToDisk(_stream.SafeFileHandle);
 
+    internal void Close()
+    {
+        if (!_closed)
+        {
+            _closed = true;
+            _stream.Dispose();
+        }
+    }
+
     internal async ValueTask CloseAsync()
     {
         if (!_closed)
