@@ -9,7 +9,7 @@ namespace Postcall.ElevenLabs;
 /// </summary>
 public static class PostCallJsonReader
 {
-    private const int ChunkSize = 64 * 1024;
+    private const int ChunkSize = 256 * 1024;
 
     public static async Task<ReadOutcome> ReadAsync(TempPayload spool, PayloadStore store, CancellationToken cancellationToken)
     {

@@ -16,7 +16,7 @@ namespace Postcall.ElevenLabs;
 /// </summary>
 public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadStore store, TimeProvider time, PostcallMetrics metrics, ILogger<PostCallReceiver> logger)
 {
-    private const int ChunkSize = 64 * 1024;
+    private const int ChunkSize = 256 * 1024;
 
     private readonly SignatureVerifier? _verifier =
         settings.HmacKeys.Count > 0 ? new SignatureVerifier(settings.HmacKeys, time) : null;
