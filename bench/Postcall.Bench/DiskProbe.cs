@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Postcall.Bench;
+
+/// <summary>
+/// The disk's own limit for one delivery's durable steps, with no HTTP and no parsing: new folder, write ~3 KB to a
+/// temp file, fsync it, rename it into the folder, fsync the folder and the root. Writers run on threads because
+/// fsync blocks; the figure is what the disk allows, which the service can at best approach.
+/// </summary>
+internal static partial class DiskProbe
+{
+    public static int Run(string directory, int writers, double seconds)
+    {
+        var root = Path.Combine(directory, "probe-root");
+        var temp = Path.Combine(root, ".tmp");
+        Directory.CreateDirectory(temp);
+        var payload = new byte[3 * 1024];
+        Random.Shared.NextBytes(payload);
+        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var counts = new long[writers];
+        var started = Stopwatch.GetTimestamp();
+        var threads = Enumerable.Range(0, writers).Select(w => new Thread(() =>
+        {
+            for (var i = 0; Stopwatch.GetTimestamp() < deadline; i++)
+            {
+                var folder = Path.Combine(root, $"c{w}-{i}");
+                var tempFile = Path.Combine(temp, $"{w}-{i}.tmp");
+                using (var file = new FileStream(tempFile, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+                {
+                    file.Write(payload);
+                    RandomAccess.FlushToDisk(file.SafeFileHandle);
+                }
+
+                Directory.CreateDirectory(folder);
+                File.Move(tempFile, Path.Combine(folder, "payload.json"));
+                FsyncDirectory(folder);
+                FsyncDirectory(root);
+                counts[w]++;
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        Console.WriteLine(FormattableString.Invariant($"disk_writes_per_second={counts.Sum() / elapsed:0}"));
+        Directory.Delete(root, recursive: true);
+        return 0;
+    }
+
+    private static void FsyncDirectory(string path)
+    {
+        var fd = Open(path, 0);
+        if (fd < 0 || Fsync(fd) != 0)
+        {
+            throw new IOException($"fsync of {path} failed");
+        }
+
+        _ = Close(fd);
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync")]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+}
