@@ -4,15 +4,9 @@ using Postcall.Tests.Support;
 
 namespace Postcall.Tests.ElevenLabs;
 
-public sealed class PostCallAcceptTests : IAsyncLifetime
+public sealed class PostCallAcceptTests : ServiceTests
 {
-    private readonly PostcallFactory _factory = new();
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public ValueTask DisposeAsync() => _factory.DisposeAsync();
-
-    private string Stored(string cid, string file) => Path.Combine(_factory.PayloadRoot, cid, $"{cid}_{file}");
+    private string Stored(string cid, string file) => Path.Combine(Factory.PayloadRoot, cid, $"{cid}_{file}");
 
     [Theory]
     [InlineData("post_call_transcription.json", "transcription", "Transcription webhook processed and saved", "transcription.json")]
@@ -21,7 +15,7 @@ public sealed class PostCallAcceptTests : IAsyncLifetime
     public async Task Json_fixtures_are_stored_byte_for_byte(string fixture, string type, string message, string file)
     {
         var body = Fixtures.Bytes(fixture);
-        var response = await Envelope.SendAsync(_factory.CreateClient(), Deliveries.SignedRequest(body));
+        var response = await Envelope.SendAsync(Factory.CreateClient(), Deliveries.SignedRequest(body));
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal("success", response.Field("status"));
@@ -31,13 +25,13 @@ public sealed class PostCallAcceptTests : IAsyncLifetime
         Assert.False(response.Data.GetProperty("duplicate").GetBoolean());
         Assert.Equal(Stored("abc", file), response.Data.GetProperty("file_path").GetString());
         Assert.Equal(body, await File.ReadAllBytesAsync(Stored("abc", file), TestContext.Current.CancellationToken));
-        PayloadRootAssertions.OnlyPayloadFiles(_factory.PayloadRoot);
+        PayloadRootAssertions.OnlyPayloadFiles(Factory.PayloadRoot);
     }
 
     [Fact]
     public async Task Audio_fixture_is_decoded_to_the_mp3()
     {
-        var response = await Envelope.SendAsync(_factory.CreateClient(), Deliveries.SignedRequest(Fixtures.Bytes("post_call_audio.json")));
+        var response = await Envelope.SendAsync(Factory.CreateClient(), Deliveries.SignedRequest(Fixtures.Bytes("post_call_audio.json")));
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal("Audio webhook processed and saved", response.Field("message"));
@@ -45,7 +39,7 @@ public sealed class PostCallAcceptTests : IAsyncLifetime
         var mp3 = Fixtures.Bytes("sample_call.mp3");
         Assert.Equal(mp3.Length, response.Data.GetProperty("file_size").GetInt64());
         Assert.Equal(mp3, await File.ReadAllBytesAsync(Stored("abc", "audio.mp3"), TestContext.Current.CancellationToken));
-        PayloadRootAssertions.OnlyPayloadFiles(_factory.PayloadRoot);
+        PayloadRootAssertions.OnlyPayloadFiles(Factory.PayloadRoot);
     }
 
     [Fact]
@@ -72,7 +66,7 @@ public sealed class PostCallAcceptTests : IAsyncLifetime
     [Fact]
     public async Task The_old_flat_transcription_and_failure_forms_are_accepted()
     {
-        var client = _factory.CreateClient();
+        var client = Factory.CreateClient();
         var transcript = await Envelope.SendAsync(client, Deliveries.SignedRequest("""{"conversation_id":"flat1","transcript":[{"role":"user","message":"hi"}]}"""));
         var failure = await Envelope.SendAsync(client, Deliveries.SignedRequest("""{"conversation_id":"flat1","error_code":"busy","error_message":"Busy"}"""));
 
@@ -92,7 +86,7 @@ public sealed class PostCallAcceptTests : IAsyncLifetime
         var body = await form.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
         var request = Deliveries.SignedRequest(body, form.Headers.ContentType!.ToString());
 
-        var response = await Envelope.SendAsync(_factory.CreateClient(), request);
+        var response = await Envelope.SendAsync(Factory.CreateClient(), request);
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal("audio", response.Data.GetProperty("webhook_type").GetString());
@@ -107,7 +101,7 @@ public sealed class PostCallAcceptTests : IAsyncLifetime
     public async Task Json_is_accepted_with_any_json_content_type_or_none(string? contentType)
     {
         var request = Deliveries.SignedRequest(System.Text.Encoding.UTF8.GetBytes(Deliveries.Transcription("ct")), contentType);
-        var response = await Envelope.SendAsync(_factory.CreateClient(), request);
+        var response = await Envelope.SendAsync(Factory.CreateClient(), request);
         Assert.Equal(HttpStatusCode.OK, response.Status);
     }
 }

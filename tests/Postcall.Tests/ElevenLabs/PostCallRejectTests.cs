@@ -6,17 +6,11 @@ using Postcall.Tests.Support;
 namespace Postcall.Tests.ElevenLabs;
 
 /// <summary>Every refusal answers the error envelope and leaves nothing behind: no folder, no temp file.</summary>
-public sealed class PostCallRejectTests : IAsyncLifetime
+public sealed class PostCallRejectTests : ServiceTests
 {
-    private readonly PostcallFactory _factory = new();
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public ValueTask DisposeAsync() => _factory.DisposeAsync();
-
     private async Task<string> RejectedAsync(HttpRequestMessage request, HttpStatusCode expected, PostcallFactory? factory = null)
     {
-        factory ??= _factory;
+        factory ??= Factory;
         var response = await Envelope.SendAsync(factory.CreateClient(), request);
         var code = response.AssertError(expected);
         PayloadRootAssertions.NothingStored(factory.PayloadRoot);
@@ -107,7 +101,7 @@ public sealed class PostCallRejectTests : IAsyncLifetime
     {
         Assert.Equal("invalid_conversation_id",
             await RejectedAsync(Deliveries.SignedRequest(Deliveries.Transcription(new string('a', 129))), HttpStatusCode.BadRequest));
-        var ok = await Envelope.SendAsync(_factory.CreateClient(), Deliveries.SignedRequest(Deliveries.Transcription(new string('a', 128))));
+        var ok = await Envelope.SendAsync(Factory.CreateClient(), Deliveries.SignedRequest(Deliveries.Transcription(new string('a', 128))));
         Assert.Equal(HttpStatusCode.OK, ok.Status);
     }
 

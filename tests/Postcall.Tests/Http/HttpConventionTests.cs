@@ -8,20 +8,14 @@ using Postcall.Tests.Support;
 
 namespace Postcall.Tests.Http;
 
-public sealed class HttpConventionTests : IAsyncLifetime
+public sealed class HttpConventionTests : ServiceTests
 {
-    private readonly PostcallFactory _factory = new();
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public ValueTask DisposeAsync() => _factory.DisposeAsync();
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Health_keeps_the_old_body_exactly()
     {
-        using var response = await _factory.CreateClient().GetAsync(new Uri("/health", UriKind.Relative), Ct);
+        using var response = await Factory.CreateClient().GetAsync(new Uri("/health", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("""{"status":"healthy","message":"Service is running"}""", await response.Content.ReadAsStringAsync(Ct));
         Assert.True(response.Headers.Contains("X-Request-ID"));
@@ -33,14 +27,14 @@ public sealed class HttpConventionTests : IAsyncLifetime
     [InlineData("GET", "/webhook/post-call", HttpStatusCode.MethodNotAllowed, "method_not_allowed")]
     public async Task Framework_errors_use_the_error_envelope(string method, string path, HttpStatusCode status, string code)
     {
-        var response = await Envelope.SendAsync(_factory.CreateClient(), new HttpRequestMessage(new HttpMethod(method), path));
+        var response = await Envelope.SendAsync(Factory.CreateClient(), new HttpRequestMessage(new HttpMethod(method), path));
         Assert.Equal(code, response.AssertError(status));
     }
 
     [Fact]
     public async Task Request_ids_are_reused_when_well_formed_and_replaced_otherwise()
     {
-        var client = _factory.CreateClient();
+        var client = Factory.CreateClient();
         foreach (var (incoming, reused) in new[]
         {
             ("3f2504e0-4f89-11d3-9a0c-0305e82c3301", true),
@@ -63,7 +57,7 @@ public sealed class HttpConventionTests : IAsyncLifetime
     [Fact]
     public async Task Cors_is_open_to_any_origin_and_exposes_the_request_id()
     {
-        var client = _factory.CreateClient();
+        var client = Factory.CreateClient();
         var preflight = new HttpRequestMessage(HttpMethod.Options, "/webhook/post-call");
         preflight.Headers.Add("Origin", "https://example.test");
         preflight.Headers.Add("Access-Control-Request-Method", "POST");
@@ -82,7 +76,7 @@ public sealed class HttpConventionTests : IAsyncLifetime
     [Fact]
     public async Task Docs_are_served_offline_with_an_openapi_document_describing_every_endpoint()
     {
-        var client = _factory.CreateClient();
+        var client = Factory.CreateClient();
         var html = await client.GetStringAsync(new Uri("/docs/index.html", UriKind.Relative), Ct);
         Assert.Contains("swagger", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("https://", html, StringComparison.Ordinal);

@@ -10,24 +10,18 @@ public sealed class MeteredTestsRunAlone;
 /// Meters are matched by name across the process, so these run alone: no other test's deliveries move the counters.
 /// </summary>
 [Collection(nameof(MeteredTestsRunAlone))]
-public sealed class MetricsTests : IAsyncLifetime
+public sealed class MetricsTests : ServiceTests
 {
-    private readonly PostcallFactory _factory = new();
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public ValueTask DisposeAsync() => _factory.DisposeAsync();
-
     private async Task<PrometheusText> ScrapeAsync()
     {
-        using var response = await _factory.CreateClient().GetAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
+        using var response = await Factory.CreateClient().GetAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return new PrometheusText(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
     private async Task<HttpStatusCode> SendAsync(HttpRequestMessage request)
     {
-        using var response = await _factory.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
+        using var response = await Factory.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
         return response.StatusCode;
     }
 
@@ -44,7 +38,7 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(Deliveries.WithHeader(transcription, "t=1,v0=xyz")));
         Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(Deliveries.SignedRequest(transcription, timestamp: Deliveries.Now - 7200)));
         Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(Deliveries.SignedRequest(transcription, secret: "wsec_wrong")));
-        await File.WriteAllTextAsync(Path.Combine(_factory.PayloadRoot, "full-disk"), "in the way", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(Factory.PayloadRoot, "full-disk"), "in the way", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, await SendAsync(Deliveries.SignedRequest(Deliveries.Transcription("full-disk"))));
 
         var metrics = await ScrapeAsync();
@@ -77,7 +71,7 @@ public sealed class MetricsTests : IAsyncLifetime
     [Fact]
     public async Task Asp_net_core_http_and_kestrel_metrics_are_exported_too()
     {
-        using (await _factory.CreateClient().GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken))
+        using (await Factory.CreateClient().GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken))
         {
         }
 

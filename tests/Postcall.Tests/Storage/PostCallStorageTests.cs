@@ -4,20 +4,14 @@ using Postcall.Tests.Support;
 
 namespace Postcall.Tests.Storage;
 
-public sealed class PostCallStorageTests : IAsyncLifetime
+public sealed class PostCallStorageTests : ServiceTests
 {
-    private readonly PostcallFactory _factory = new();
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public ValueTask DisposeAsync() => _factory.DisposeAsync();
-
-    private string PathOf(string cid) => Path.Combine(_factory.PayloadRoot, cid, $"{cid}_transcription.json");
+    private string PathOf(string cid) => Path.Combine(Factory.PayloadRoot, cid, $"{cid}_transcription.json");
 
     [Fact]
     public async Task An_identical_redelivery_is_a_duplicate_and_leaves_the_file_untouched()
     {
-        var client = _factory.CreateClient();
+        var client = Factory.CreateClient();
         var body = Encoding.UTF8.GetBytes(Deliveries.Transcription("dup"));
         var first = await Envelope.SendAsync(client, Deliveries.SignedRequest(body));
         var stamp = File.GetLastWriteTimeUtc(PathOf("dup"));
@@ -31,13 +25,13 @@ public sealed class PostCallStorageTests : IAsyncLifetime
         Assert.True(second.Data.GetProperty("duplicate").GetBoolean());
         Assert.Equal(stamp, File.GetLastWriteTimeUtc(PathOf("dup")));
         Assert.Equal(inode, new FileInfo(PathOf("dup")).CreationTimeUtc);
-        PayloadRootAssertions.OnlyPayloadFiles(_factory.PayloadRoot);
+        PayloadRootAssertions.OnlyPayloadFiles(Factory.PayloadRoot);
     }
 
     [Fact]
     public async Task Different_content_for_the_same_conversation_replaces_it()
     {
-        var client = _factory.CreateClient();
+        var client = Factory.CreateClient();
         await Envelope.SendAsync(client, Deliveries.SignedRequest(Deliveries.Transcription("latest")));
         var newer = Deliveries.Transcription("latest").Replace("Hello", "Hello again", StringComparison.Ordinal);
         var response = await Envelope.SendAsync(client, Deliveries.SignedRequest(newer));
@@ -50,7 +44,7 @@ public sealed class PostCallStorageTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_deliveries_for_one_conversation_all_succeed()
     {
-        var client = _factory.CreateClient();
+        var client = Factory.CreateClient();
         var bodies = Enumerable.Range(0, 24).Select(i => (i % 3) switch
         {
             0 => Deliveries.Transcription("busy-call").Replace("Hello", $"Hello {i}", StringComparison.Ordinal),
@@ -63,22 +57,22 @@ public sealed class PostCallStorageTests : IAsyncLifetime
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.Status));
         var stored = await File.ReadAllTextAsync(PathOf("busy-call"), TestContext.Current.CancellationToken);
         Assert.Contains(stored, bodies);
-        PayloadRootAssertions.OnlyPayloadFiles(_factory.PayloadRoot);
+        PayloadRootAssertions.OnlyPayloadFiles(Factory.PayloadRoot);
     }
 
     [Fact]
     public async Task When_the_disk_refuses_the_write_the_answer_is_503_and_no_temp_is_left()
     {
         // A file where the conversation folder must go: creating the folder fails like a read-only disk would.
-        Directory.CreateDirectory(_factory.PayloadRoot);
-        await File.WriteAllTextAsync(Path.Combine(_factory.PayloadRoot, "blocked"), "not a folder", TestContext.Current.CancellationToken);
+        Directory.CreateDirectory(Factory.PayloadRoot);
+        await File.WriteAllTextAsync(Path.Combine(Factory.PayloadRoot, "blocked"), "not a folder", TestContext.Current.CancellationToken);
 
-        var response = await Envelope.SendAsync(_factory.CreateClient(), Deliveries.SignedRequest(Deliveries.Transcription("blocked")));
+        var response = await Envelope.SendAsync(Factory.CreateClient(), Deliveries.SignedRequest(Deliveries.Transcription("blocked")));
 
         Assert.Equal("storage_unavailable", response.AssertError(HttpStatusCode.ServiceUnavailable));
-        PayloadRootAssertions.NoTempLeft(_factory.PayloadRoot);
-        File.Delete(Path.Combine(_factory.PayloadRoot, "blocked"));
-        var retried = await Envelope.SendAsync(_factory.CreateClient(), Deliveries.SignedRequest(Deliveries.Transcription("blocked")));
+        PayloadRootAssertions.NoTempLeft(Factory.PayloadRoot);
+        File.Delete(Path.Combine(Factory.PayloadRoot, "blocked"));
+        var retried = await Envelope.SendAsync(Factory.CreateClient(), Deliveries.SignedRequest(Deliveries.Transcription("blocked")));
         Assert.Equal(HttpStatusCode.OK, retried.Status);
     }
 
