@@ -45,7 +45,4 @@ public static class PostcallTelemetry
 
     public static IEndpointConventionBuilder MapPostcallMetrics(this IEndpointRouteBuilder app) =>
         app.MapPrometheusScrapingEndpoint(MetricsPath).WithTags("Observability");
-
-    /// <summary>Whether OTLP export is on, for the start-up log line.</summary>
-    public static bool ExportsOtlp(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]);
 }

@@ -26,8 +26,6 @@ public sealed class NgrokAgent : IAsyncDisposable
 
     public Uri PublicUrl => _url.Task.IsCompletedSuccessfully ? _url.Task.Result : throw new InvalidOperationException("The tunnel is not open.");
 
-    public int ProcessId => _process.Id;
-
     /// <summary>Completes when the agent exits, for whatever reason.</summary>
     public Task Exited => _process.WaitForExitAsync();
 
