@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Postcall.Http;
 
@@ -15,28 +15,24 @@ public static class ReadinessEndpoint
         return services;
     }
 
-    public static IEndpointConventionBuilder MapReadiness(this IEndpointRouteBuilder app) =>
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions
-        {
-            ResultStatusCodes =
-            {
-                [HealthStatus.Healthy] = StatusCodes.Status200OK,
-                [HealthStatus.Degraded] = StatusCodes.Status200OK,
-                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
-            },
-            ResponseWriter = WriteAsync,
-        }).WithTags("Health");
+    public static RouteHandlerBuilder MapReadiness(this IEndpointRouteBuilder app) =>
+        app.MapGet("/health/ready", CheckAsync)
+            .WithTags("Health")
+            .WithName("Readiness")
+            .WithSummary("Readiness: the storage root is writable with free space above POSTCALL_MIN_FREE_BYTES")
+            .ProducesErrors(StatusCodes.Status503ServiceUnavailable);
 
-    private static Task WriteAsync(HttpContext context, HealthReport report)
+    private static async Task<Results<Ok<SuccessEnvelope<IReadOnlyList<CheckReport>>>, JsonHttpResult<ErrorEnvelope>>> CheckAsync(
+        HttpContext context, HealthCheckService health, CancellationToken cancellationToken)
     {
-        var checks = report.Entries.Select(e => new CheckReport(e.Key, e.Value.Status.ToString().ToLowerInvariant(), e.Value.Description)).ToList();
+        var report = await health.CheckHealthAsync(cancellationToken);
+        IReadOnlyList<CheckReport> checks = [.. report.Entries.Select(e => new CheckReport(e.Key, e.Value.Status.ToString().ToLowerInvariant(), e.Value.Description))];
         if (report.Status != HealthStatus.Unhealthy)
         {
-            return context.Response.WriteAsJsonAsync(new SuccessEnvelope<IReadOnlyList<CheckReport>>("Ready", context.RequestId(), checks));
+            return ApiResults.Success(context, "Ready", checks);
         }
 
         var failing = string.Join("; ", checks.Where(c => c.Status == "unhealthy").Select(c => $"{c.Name}: {c.Description}"));
-        context.Outcome().Result = "not_ready";
-        return context.Response.WriteAsJsonAsync(new ErrorEnvelope($"Not ready: {failing}", "not_ready", context.RequestId()));
+        return ApiResults.Error(context, StatusCodes.Status503ServiceUnavailable, "not_ready", $"Not ready: {failing}");
     }
 }

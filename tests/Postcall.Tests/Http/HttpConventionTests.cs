@@ -85,7 +85,7 @@ public sealed class HttpConventionTests : ServiceTests
 
         using var doc = JsonDocument.Parse(await client.GetStringAsync(new Uri("/openapi.json", UriKind.Relative), Ct));
         var paths = doc.RootElement.GetProperty("paths");
-        foreach (var path in new[] { "/webhook/post-call", "/webhook", "/echo", "/health" })
+        foreach (var path in new[] { "/webhook/post-call", "/webhook", "/echo", "/health", "/health/ready" })
         {
             Assert.True(paths.TryGetProperty(path, out _), path);
         }
