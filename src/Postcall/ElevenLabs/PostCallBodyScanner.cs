@@ -119,67 +119,6 @@ public sealed partial class PostCallBodyScanner
 
     private static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
 
-    private enum State
-    {
-        Value,
-        ValueOrArrayEnd,
-        KeyOrObjectEnd,
-        Key,
-        Colon,
-        CommaOrEnd,
-        String,
-        Number,
-        Literal,
-        End,
-    }
-
-    private enum Step
-    {
-        Consumed,
-        Reprocess,
-        Invalid,
-    }
-
-    private enum StringRole
-    {
-        Key,
-        Captured,
-        Audio,
-        Skipped,
-    }
-
-    /// <summary>Where a container sits: only the root object and its <c>data</c> object hold fields we read.</summary>
-    private enum Place
-    {
-        RootObject,
-        DataObject,
-        Elsewhere,
-    }
-
-    private enum Field
-    {
-        None,
-        Type,
-        RootConversationId,
-        Transcript,
-        ErrorCode,
-        Data,
-        DataConversationId,
-        FullAudio,
-    }
-
-    private enum NumberPart
-    {
-        Sign,
-        Zero,
-        Integer,
-        FractionStart,
-        Fraction,
-        ExponentStart,
-        ExponentSign,
-        Exponent,
-    }
-
     private static string? Unescape(ReadOnlySpan<byte> raw, bool escaped)
     {
         if (!escaped)

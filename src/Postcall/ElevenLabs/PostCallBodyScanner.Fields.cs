@@ -1,0 +1,59 @@
+namespace Postcall.ElevenLabs;
+
+// Which keys matter where, and what is recorded of their values.
+public sealed partial class PostCallBodyScanner
+{
+    private Field ResolveKey(string? name) => (_frames.Peek().Place, name) switch
+    {
+        (Place.RootObject, "type") => Field.Type,
+        (Place.RootObject, "conversation_id") => Field.RootConversationId,
+        (Place.RootObject, "transcript") => Field.Transcript,
+        (Place.RootObject, "error_code") => Field.ErrorCode,
+        (Place.RootObject, "data") => Field.Data,
+        (Place.DataObject, "conversation_id") => Field.DataConversationId,
+        (Place.DataObject, "full_audio") => Field.FullAudio,
+        _ => Field.None,
+    };
+
+    private void RecordString(Field field, StringField value)
+    {
+        switch (field)
+        {
+            case Field.Type:
+                Fields.Type = value;
+                break;
+            case Field.RootConversationId:
+                Fields.FlatConversationId = value;
+                break;
+            case Field.DataConversationId:
+                Fields.DataConversationId = value;
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void RecordPresence(Field field, bool isNull)
+    {
+        switch (field)
+        {
+            case Field.Transcript:
+                Fields.HasTranscript = true;
+                break;
+            case Field.ErrorCode:
+                Fields.HasErrorCode = true;
+                break;
+            case Field.FullAudio:
+                // A second full_audio makes the delivery ambiguous; the first one was already decoded.
+                Fields.Audio = Fields.Audio != AudioField.Absent ? AudioField.InvalidBase64
+                    : isNull ? AudioField.Null
+                    : AudioField.NotAString;
+                break;
+            case Field.Type or Field.RootConversationId or Field.DataConversationId:
+                RecordString(field, StringField.Other);
+                break;
+            default:
+                break;
+        }
+    }
+}
