@@ -57,4 +57,28 @@ public sealed class ServiceTunnelProcessTests : IDisposable
         Assert.Contains("ERR_NGROK_4018", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Ctrl_c_on_postcall_tunnel_closes_the_tunnel_and_the_agent()
+    {
+        using var agent = new FakeNgrokAgent("ok");
+        using var tunnel = new ServiceProcess(_workDir, new()
+        {
+            ["NGROK_PATH"] = agent.ScriptPath,
+            ["NGROK_AUTHTOKEN"] = "tok_secret_123",
+        }, "tunnel", "--port", "8123");
+
+        await tunnel.WaitForOutputAsync(line => line.EndsWith("/webhook/post-call", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        Assert.True(agent.IsRunning);
+
+        // What a terminal sends on Ctrl+C.
+        using (var interrupt = System.Diagnostics.Process.Start("kill", ["-INT", tunnel.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        await tunnel.Process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(0, tunnel.Process.ExitCode);
+        Assert.False(agent.IsRunning, "the ngrok agent outlived postcall tunnel");
+    }
 }
