@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using Postcall.Storage;
 
 namespace Postcall.Bench;
 
@@ -8,7 +8,7 @@ namespace Postcall.Bench;
 /// temp file, fsync it, rename it into the folder, fsync the folder and the root. Writers run on threads because
 /// fsync blocks; the figure is what the disk allows, which the service can at best approach.
 /// </summary>
-internal static partial class DiskProbe
+internal static class DiskProbe
 {
     public static int Run(string directory, int writers, double seconds)
     {
@@ -34,8 +34,8 @@ internal static partial class DiskProbe
 
                 Directory.CreateDirectory(folder);
                 File.Move(tempFile, Path.Combine(folder, "payload.json"));
-                FsyncDirectory(folder);
-                FsyncDirectory(root);
+                DirectorySync.Flush(folder);
+                DirectorySync.Flush(root);
                 counts[w]++;
             }
         })).ToList();
@@ -46,24 +46,4 @@ internal static partial class DiskProbe
         Directory.Delete(root, recursive: true);
         return 0;
     }
-
-    private static void FsyncDirectory(string path)
-    {
-        var fd = Open(path, 0);
-        if (fd < 0 || Fsync(fd) != 0)
-        {
-            throw new IOException($"fsync of {path} failed");
-        }
-
-        _ = Close(fd);
-    }
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync")]
-    private static partial int Fsync(int fd);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }

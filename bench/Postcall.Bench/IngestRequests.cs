@@ -1,5 +1,5 @@
 using System.Text;
-using System.Text.Json.Nodes;
+using Postcall.Cli.Send;
 using Postcall.ElevenLabs;
 
 namespace Postcall.Bench;
@@ -12,7 +12,7 @@ internal static class IngestRequests
 {
     public static async Task<int> WriteAsync(string path, int count, string secret)
     {
-        var sample = JsonNode.Parse(await File.ReadAllTextAsync(SamplePath()))!.AsObject();
+        var sample = SampleAssets.Json("transcription.json");
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var set = Guid.NewGuid().ToString("N")[..8]; // sets made in the same second must not share ids
         await using var output = new StreamWriter(path, append: false, new UTF8Encoding(false));
@@ -28,8 +28,4 @@ internal static class IngestRequests
         Console.WriteLine($"request_bytes={Encoding.UTF8.GetByteCount(sample.ToJsonString())}");
         return 0;
     }
-
-    private static string SamplePath() => Path.Combine(AppContext.BaseDirectory, "Cli", "Samples", "transcription.json") is var p && File.Exists(p)
-        ? p
-        : Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Postcall", "Cli", "Samples", "transcription.json");
 }
