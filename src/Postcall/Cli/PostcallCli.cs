@@ -8,7 +8,7 @@ namespace Postcall.Cli;
 /// </summary>
 public static class PostcallCli
 {
-    private static readonly string[] CliWords = ["send", "sign", "verify", "tunnel", "-h", "--help", "-?", "--version"];
+    private static readonly string[] CliWords = ["send", "sign", "verify", "tunnel", "reindex", "-h", "--help", "-?", "--version"];
 
     public static bool Handles(IReadOnlyList<string> args) => args.Count > 0 && CliWords.Contains(args[0]);
 
@@ -24,6 +24,7 @@ public static class PostcallCli
             VerifyCommand.Create(environment, time),
             SendCommand.Create(environment, time, interactive),
             TunnelCommand.Create(environment),
+            ReindexCommand.Create(environment),
         };
         root.Options.Add(new Option<bool>("--tunnel") { Description = "Run the service and open an ngrok tunnel to it." });
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Postcall.Hosting;
 using Postcall.Http;
+using Postcall.Index;
 using Postcall.Observability;
 using Postcall.Storage;
 
@@ -14,9 +15,13 @@ namespace Postcall.ElevenLabs;
 /// One delivery, start to finish: check the header, spool the body to disk while computing its HMAC, decide on
 /// the signature, only then parse, then commit durably. Every early exit removes what it wrote.
 /// </summary>
-public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadStore store, TimeProvider time, PostcallMetrics metrics, ILogger<PostCallReceiver> logger)
+public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadStore store, TimeProvider time, PostcallMetrics metrics,
+    ConversationIndexer indexer, ILogger<PostCallReceiver> logger)
 {
     private const int ChunkSize = 256 * 1024;
+
+    /// <summary>How long a stored delivery waits for the index before answering anyway.</summary>
+    private static readonly TimeSpan IndexWait = TimeSpan.FromSeconds(3);
 
     private readonly SignatureVerifier? _verifier =
         settings.HmacKeys.Count > 0 ? new SignatureVerifier(settings.HmacKeys, time) : null;
@@ -109,6 +114,7 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
         var committing = Stopwatch.GetTimestamp();
         var stored = await store.CommitAsync(file, payload.Id, payload.Kind, context.RequestAborted);
         observation.Stored(stored, Stopwatch.GetElapsedTime(committing));
+        await indexer.RefreshSoonAsync(payload.Id, IndexWait);
         return (stored, payload.Kind, null);
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Logging.Console;
 using Postcall.ElevenLabs;
+using Postcall.Index;
 using Postcall.Observability;
 using Postcall.Storage;
 
@@ -31,6 +32,7 @@ public static class PostcallServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PayloadStore(sp.GetRequiredService<PostcallSettings>().PayloadPath));
         services.AddSingleton<PostCallReceiver>();
+        services.AddConversationIndex();
 
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddOptions<KestrelServerOptions>().Configure<PostcallSettings>((kestrel, settings) =>

@@ -18,6 +18,7 @@ public sealed class PostcallMetrics
     private readonly Counter<long> _audioDecodedBytes;
     private readonly Histogram<double> _audioDecodeThroughput;
     private readonly UpDownCounter<long> _inFlight;
+    private readonly Counter<long> _indexFailures;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _started;
     private long _lastSuccessTicks;
@@ -41,6 +42,8 @@ public sealed class PostcallMetrics
             "Decode speed of each audio delivery: request body bytes per second of parsing and decoding.", tags: null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = [1e6, 5e6, 1e7, 2.5e7, 5e7, 1e8, 2.5e8, 5e8, 1e9, 2.5e9] });
         _inFlight = meter.CreateUpDownCounter<long>("postcall.deliveries.in_flight", "{delivery}", "Deliveries being received right now.");
+        _indexFailures = meter.CreateCounter<long>("postcall.index.failures", "{conversation}",
+            "Conversations the index could not be updated for; their files are stored, and the next reindex repairs it.");
         meter.CreateObservableGauge("postcall.delivery.last_success.age", ObserveLastSuccessAge, "s",
             "Seconds since the last delivery answered 200 (since start-up, before the first).");
     }
@@ -70,6 +73,8 @@ public sealed class PostcallMetrics
         _storedBytes.Add(bytes, new KeyValuePair<string, object?>("webhook.type", webhookType));
         _storageWriteDuration.Record(writeDuration.TotalSeconds, new KeyValuePair<string, object?>("webhook.type", webhookType));
     }
+
+    internal void IndexFailed(int conversations) => _indexFailures.Add(conversations);
 
     internal void AudioDecoded(long decodedBytes, long bodyBytes, TimeSpan elapsed)
     {

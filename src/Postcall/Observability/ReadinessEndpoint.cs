@@ -11,7 +11,9 @@ public static class ReadinessEndpoint
 
     public static IServiceCollection AddPostcallReadiness(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<StorageReadinessCheck>(StorageReadinessCheck.Name);
+        services.AddHealthChecks()
+            .AddCheck<StorageReadinessCheck>(StorageReadinessCheck.Name)
+            .AddCheck<IndexReadinessCheck>(IndexReadinessCheck.Name);
         return services;
     }
 

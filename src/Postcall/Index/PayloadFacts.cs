@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Postcall.Index;
+
+/// <summary>
+/// Reads the fields the index keeps from a stored transcription or failure body, in ElevenLabs' envelope
+/// (<c>{"type","data":{…}}</c>) or the earlier service's flat form. Missing or odd fields are left empty:
+/// a body that was good enough to store is always good enough to index.
+/// </summary>
+public static class PayloadFacts
+{
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
+
+    public sealed record Transcription(string? AgentId, string? Status, string? UserId, long? StartedAt, long? DurationSecs,
+        string? CallSuccessful, string? Summary, string TranscriptText);
+
+    public sealed record Failure(string? AgentId, string? Reason, long? EventTimestamp);
+
+    public static Transcription ReadTranscription(Stream json)
+    {
+        using var document = Parse(json);
+        if (document is null)
+        {
+            return new Transcription(null, null, null, null, null, null, null, string.Empty);
+        }
+
+        var data = DataOf(document.RootElement);
+        var metadata = Member(data, "metadata");
+        var analysis = Member(data, "analysis");
+        return new Transcription(
+            Text(data, "agent_id"),
+            Text(data, "status") ?? (Member(data, "transcript").ValueKind == JsonValueKind.Array ? "done" : null),
+            Text(data, "user_id"),
+            Number(metadata, "start_time_unix_secs") ?? Number(document.RootElement, "event_timestamp"),
+            Number(metadata, "call_duration_secs"),
+            Text(analysis, "call_successful"),
+            Text(analysis, "transcript_summary"),
+            TranscriptText(Member(data, "transcript")));
+    }
+
+    public static Failure ReadFailure(Stream json)
+    {
+        using var document = Parse(json);
+        if (document is null)
+        {
+            return new Failure(null, null, null);
+        }
+
+        var root = document.RootElement;
+        var data = DataOf(root);
+        return new Failure(
+            Text(data, "agent_id"),
+            Text(data, "failure_reason") ?? Text(data, "error_code"),
+            Number(root, "event_timestamp"));
+    }
+
+    /// <summary>ElevenLabs' <c>data</c> object, or the body itself for the earlier service's flat form.</summary>
+    public static JsonElement DataOf(JsonElement root) =>
+        Member(root, "data") is { ValueKind: JsonValueKind.Object } data ? data : root;
+
+    public static JsonElement Member(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
+
+    public static string? Text(JsonElement element, string name) => Member(element, name) switch
+    {
+        { ValueKind: JsonValueKind.String } s when s.GetString() is { Length: > 0 } text => text,
+        { ValueKind: JsonValueKind.Number } n => n.GetRawText(),
+        _ => null,
+    };
+
+    public static long? Number(JsonElement element, string name) => Member(element, name) switch
+    {
+        { ValueKind: JsonValueKind.Number } n when n.TryGetInt64(out var whole) => whole,
+        { ValueKind: JsonValueKind.Number } n when n.TryGetDouble(out var real) && Math.Abs(real) < long.MaxValue => (long)real,
+        { ValueKind: JsonValueKind.String } s when long.TryParse(s.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => null,
+    };
+
+    private static string TranscriptText(JsonElement transcript)
+    {
+        if (transcript.ValueKind != JsonValueKind.Array)
+        {
+            return string.Empty;
+        }
+
+        var text = new StringBuilder();
+        foreach (var turn in transcript.EnumerateArray())
+        {
+            if (Text(turn, "message") is { } message)
+            {
+                text.AppendLine(message);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static JsonDocument? Parse(Stream json)
+    {
+        try
+        {
+            return JsonDocument.Parse(json, Options);
+        }
+        catch (JsonException)
+        {
+            // Edited by hand since it was stored: index what the file system says, nothing more.
+            return null;
+        }
+    }
+}
