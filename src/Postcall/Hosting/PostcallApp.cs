@@ -1,3 +1,4 @@
+using Postcall.Conversations;
 using Postcall.ElevenLabs;
 using Postcall.Generic;
 using Postcall.Http;
@@ -32,6 +33,11 @@ public static partial class PostcallApp
         app.MapPostcallMetrics();
         app.MapGenericWebhooks();
         app.MapPostCall();
+        if (settings.ApiKeys.Count > 0)
+        {
+            app.MapConversations();
+        }
+
         return app;
     }
 
@@ -47,6 +53,11 @@ public static partial class PostcallApp
         {
             // Keep serving: health and docs still work, and deliveries answer 503 (retried) until the disk is fixed.
             StorageNotReady(app.Logger, store.Root, e.Message);
+        }
+
+        if (settings.ApiKeys.Count == 0)
+        {
+            BrowsingOff(app.Logger, PostcallSettings.ApiKeyVariable);
         }
 
         if (settings.HmacKeys.Count == 0)
@@ -70,6 +81,10 @@ public static partial class PostcallApp
     [LoggerMessage(EventId = 102, EventName = "NoHmacKey", Level = LogLevel.Warning,
         Message = "{Variable} is not set: POST /webhook/post-call will answer 503 until it is")]
     private static partial void NoHmacKey(ILogger logger, string variable);
+
+    [LoggerMessage(EventId = 104, EventName = "BrowsingOff", Level = LogLevel.Information,
+        Message = "{Variable} is not set: the read API (/api) is off")]
+    private static partial void BrowsingOff(ILogger logger, string variable);
 
     [LoggerMessage(EventId = 103, EventName = "HmacKeysConfigured", Level = LogLevel.Information,
         Message = "Verifying post-call signatures with {Count} secret(s)")]

@@ -1,4 +1,5 @@
 using Microsoft.OpenApi;
+using Postcall.Conversations;
 
 namespace Postcall.Hosting;
 
@@ -7,7 +8,7 @@ internal static class PostcallOpenApi
     public const string DocumentPath = "/openapi.json";
 
     public static IServiceCollection AddPostcallOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, context, _) =>
+        services.AddOpenApi(options => options.AddApiKeyScheme().AddDocumentTransformer((document, context, _) =>
         {
             var settings = context.ApplicationServices.GetRequiredService<PostcallSettings>();
             document.Info = new OpenApiInfo

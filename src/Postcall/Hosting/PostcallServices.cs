@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Logging.Console;
+using Postcall.Conversations;
 using Postcall.ElevenLabs;
 using Postcall.Index;
 using Postcall.Observability;
@@ -33,6 +34,7 @@ public static class PostcallServices
         services.AddSingleton(sp => new PayloadStore(sp.GetRequiredService<PostcallSettings>().PayloadPath));
         services.AddSingleton<PostCallReceiver>();
         services.AddConversationIndex();
+        services.AddConversationApi();
 
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddOptions<KestrelServerOptions>().Configure<PostcallSettings>((kestrel, settings) =>

@@ -13,12 +13,21 @@ public sealed record PostcallSettings
     public const string MaxBodyBytesVariable = "POSTCALL_MAX_BODY_BYTES";
     public const string TunnelTimeoutVariable = "POSTCALL_TUNNEL_TIMEOUT_SECONDS";
     public const string MinFreeBytesVariable = "POSTCALL_MIN_FREE_BYTES";
+    public const string ApiKeyVariable = "POSTCALL_API_KEY";
+    public const string RetentionDaysVariable = "POSTCALL_RETENTION_DAYS";
+    public const int MinApiKeyLength = 16;
     public const long DefaultMinFreeBytes = 100L * 1024 * 1024;
     public const long DefaultMaxBodyBytes = 200L * 1024 * 1024;
 
     public IReadOnlyList<string> HmacKeys { get; init; } = [];
 
     public string PayloadPath { get; init; } = "./payloads";
+
+    /// <summary>Keys for the read API and dashboard; none turns both off.</summary>
+    public IReadOnlyList<string> ApiKeys { get; init; } = [];
+
+    /// <summary>When set, conversations that started longer ago than this are deleted.</summary>
+    public TimeSpan? Retention { get; init; }
 
     public string AppName { get; init; } = "Postcall";
 
@@ -50,6 +59,8 @@ public sealed record PostcallSettings
         {
             HmacKeys = [.. (read(HmacKeyVariable) ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
             PayloadPath = NonEmpty(read(PayloadPathVariable)) ?? "./payloads",
+            ApiKeys = ParseApiKeys(read(ApiKeyVariable), errors),
+            Retention = ParseRetention(read(RetentionDaysVariable), errors),
             AppName = NonEmpty(read("APP_NAME")) ?? "Postcall",
             AppVersion = NonEmpty(read("APP_VERSION")) ?? "1.0.0",
             Debug = debug,
@@ -67,6 +78,35 @@ public sealed record PostcallSettings
         }
 
         return errors.Count == 0 ? settings : throw new SettingsException(errors);
+    }
+
+    private static List<string> ParseApiKeys(string? value, List<string> errors)
+    {
+        var keys = (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+        if (keys.Any(k => k.Length < MinApiKeyLength))
+        {
+            // Never echo a key, not even a short one, into the error.
+            errors.Add($"{ApiKeyVariable} keys must be at least {MinApiKeyLength} characters each (try: openssl rand -hex 32).");
+        }
+
+        return keys;
+    }
+
+    private static TimeSpan? ParseRetention(string? value, List<string> errors)
+    {
+        if (NonEmpty(value) is null)
+        {
+            return null;
+        }
+
+        var days = ParsePositive(value, RetentionDaysVariable, 1, "whole number of days", errors);
+        if (days > 36500)
+        {
+            errors.Add($"{RetentionDaysVariable} must be at most 36500 days (got '{value}').");
+            return null;
+        }
+
+        return TimeSpan.FromDays(days);
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -16,6 +16,12 @@ public static class ErrorCodes
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string PayloadTooLarge = "payload_too_large";
     public const string StorageUnavailable = "storage_unavailable";
+    public const string ApiKeyMissing = "api_key_missing";
+    public const string ApiKeyInvalid = "api_key_invalid";
+    public const string TooManyAttempts = "too_many_attempts";
+    public const string InvalidQuery = "invalid_query";
+    public const string ConversationNotFound = "conversation_not_found";
+    public const string IndexUnavailable = "index_unavailable";
     public const string BadRequest = "bad_request";
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";

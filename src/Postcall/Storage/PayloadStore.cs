@@ -79,6 +79,24 @@ public sealed class PayloadStore
         return StorageException.Guard(() => DurableIo.Shared.RunAsync(() => Commit(temp, id, kind)));
     }
 
+    /// <summary>
+    /// Removes the conversation's folder and everything in it, durably (the root is flushed before this returns).
+    /// Returns how many payload files it held; 0 when there was no such conversation.
+    /// </summary>
+    public Task<int> DeleteConversationAsync(ConversationId id) => StorageException.Guard(() => DurableIo.Shared.RunAsync(() =>
+    {
+        var directory = DirectoryFor(id);
+        if (!Directory.Exists(directory))
+        {
+            return 0;
+        }
+
+        var payloads = PayloadKinds.All.Count(kind => File.Exists(PathFor(id, kind)));
+        Directory.Delete(directory, recursive: true);
+        DirectorySync.Flush(Root);
+        return payloads;
+    }));
+
     private StoredPayload Commit(TempPayload temp, ConversationId id, PayloadKind kind)
     {
         temp.FlushToDisk();

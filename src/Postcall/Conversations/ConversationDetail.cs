@@ -1,0 +1,32 @@
+using System.Text.Json;
+
+namespace Postcall.Conversations;
+
+/// <summary>Everything stored about one conversation, read from its payload files.</summary>
+public sealed record ConversationDetail(
+    ConversationSummary Conversation,
+    CallAnalysis? Analysis,
+    IReadOnlyList<TranscriptTurn> Transcript,
+    JsonElement? Metadata,
+    FailureDetails? Failure,
+    ConversationLinks Links);
+
+/// <summary>ElevenLabs' analysis: the outcome, summary, each evaluation criterion and each collected data point.</summary>
+public sealed record CallAnalysis(
+    string? CallSuccessful,
+    string? Summary,
+    IReadOnlyList<EvaluationResult> EvaluationCriteria,
+    IReadOnlyList<CollectedData> DataCollection);
+
+public sealed record EvaluationResult(string Id, string? Result, string? Rationale);
+
+public sealed record CollectedData(string Id, JsonElement? Value, string? Rationale);
+
+/// <summary>One transcript turn. Tool calls and results are passed through as ElevenLabs sent them.</summary>
+public sealed record TranscriptTurn(string Role, string? Message, double? TimeInCallSecs, JsonElement? ToolCalls, JsonElement? ToolResults);
+
+/// <summary>Why a call never started; <see cref="Details"/> is the telephony provider's own report (SIP or Twilio).</summary>
+public sealed record FailureDetails(string? Reason, string? Provider, string? Message, JsonElement? Details);
+
+/// <summary>Where to fetch the stored payloads; the audio link carries a short-lived access token for media players.</summary>
+public sealed record ConversationLinks(string Self, string? Audio, string? Transcription, string? Failure);

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Postcall.Index;
+using Postcall.Storage;
+
+namespace Postcall.Conversations;
+
+/// <summary>Reads the transcript, analysis and failure details of a conversation from its stored JSON, asynchronously.</summary>
+public static class ConversationDocuments
+{
+    /// <summary>Larger transcription files are listed but not parsed for the detail view.</summary>
+    public const long MaxParsedBytes = 32L * 1024 * 1024;
+
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
+
+    public sealed record Parts(CallAnalysis? Analysis, IReadOnlyList<TranscriptTurn> Transcript, JsonElement? Metadata, FailureDetails? Failure);
+
+    public static async Task<Parts> ReadAsync(PayloadStore store, ConversationId id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        CallAnalysis? analysis = null;
+        IReadOnlyList<TranscriptTurn> transcript = [];
+        JsonElement? metadata = null;
+        using (var document = await ParseAsync(store.PathFor(id, PayloadKind.Transcription), cancellationToken))
+        {
+            if (document is not null)
+            {
+                var data = PayloadFacts.DataOf(document.RootElement);
+                analysis = Analysis(PayloadFacts.Member(data, "analysis"));
+                transcript = Turns(PayloadFacts.Member(data, "transcript"));
+                metadata = Clone(PayloadFacts.Member(data, "metadata"));
+            }
+        }
+
+        using var failure = await ParseAsync(store.PathFor(id, PayloadKind.Failure), cancellationToken);
+        return new Parts(analysis, transcript, metadata, failure is null ? null : Failure(PayloadFacts.DataOf(failure.RootElement)));
+    }
+
+    private static CallAnalysis? Analysis(JsonElement analysis)
+    {
+        if (analysis.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var criteria = Entries(PayloadFacts.Member(analysis, "evaluation_criteria_results"))
+            .Select(e => new EvaluationResult(PayloadFacts.Text(e.Value, "criteria_id") ?? e.Name,
+                PayloadFacts.Text(e.Value, "result"), PayloadFacts.Text(e.Value, "rationale")));
+        var collected = Entries(PayloadFacts.Member(analysis, "data_collection_results"))
+            .Select(e => new CollectedData(PayloadFacts.Text(e.Value, "data_collection_id") ?? e.Name,
+                Clone(PayloadFacts.Member(e.Value, "value")), PayloadFacts.Text(e.Value, "rationale")));
+        return new CallAnalysis(PayloadFacts.Text(analysis, "call_successful"), PayloadFacts.Text(analysis, "transcript_summary"),
+            [.. criteria], [.. collected]);
+    }
+
+    private static List<TranscriptTurn> Turns(JsonElement transcript) => transcript.ValueKind != JsonValueKind.Array ? [] :
+    [
+        .. transcript.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.Object).Select(t => new TranscriptTurn(
+            PayloadFacts.Text(t, "role") ?? "unknown",
+            PayloadFacts.Text(t, "message"),
+            PayloadFacts.Member(t, "time_in_call_secs") is { ValueKind: JsonValueKind.Number } time ? time.GetDouble() : null,
+            Clone(PayloadFacts.Member(t, "tool_calls")),
+            Clone(PayloadFacts.Member(t, "tool_results")))),
+    ];
+
+    private static FailureDetails Failure(JsonElement data)
+    {
+        var metadata = PayloadFacts.Member(data, "metadata");
+        var body = PayloadFacts.Member(metadata, "body");
+        return new FailureDetails(
+            PayloadFacts.Text(data, "failure_reason") ?? PayloadFacts.Text(data, "error_code"),
+            PayloadFacts.Text(metadata, "type"),
+            PayloadFacts.Text(data, "error_message") ?? PayloadFacts.Text(body, "error_reason"),
+            Clone(body));
+    }
+
+    private static IEnumerable<JsonProperty> Entries(JsonElement map) =>
+        map.ValueKind == JsonValueKind.Object ? map.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object) : [];
+
+    /// <summary>A copy that outlives its document; null for absent and JSON null.</summary>
+    private static JsonElement? Clone(JsonElement element) =>
+        element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : element.Clone();
+
+    private static async Task<JsonDocument?> ParseAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, useAsync: true);
+            return stream.Length > MaxParsedBytes ? null : await JsonDocument.ParseAsync(stream, Options, cancellationToken);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+using Postcall.Http;
+using Postcall.Index;
+using Postcall.Storage;
+
+namespace Postcall.Conversations;
+
+/// <summary>The read API: list, search, read, listen to and delete stored conversations. Every route needs a key.</summary>
+public static class ConversationEndpoints
+{
+    public sealed record Deleted(string ConversationId, int DeletedFiles);
+
+    public static RouteGroupBuilder MapConversations(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/conversations").WithTags("Conversations").RequireApiKey();
+        group.AddEndpointFilter((invocation, next) =>
+        {
+            // Transcripts and recordings are personal data: no shared or browser cache may keep them.
+            invocation.HttpContext.Response.Headers.CacheControl = "no-store";
+            return next(invocation);
+        });
+        group.AddOpenApiOperationTransformer(ApiKeyOpenApi.RequireKeyAsync);
+
+        group.MapGet("", List).WithName("ListConversations")
+            .WithSummary("List conversations, newest first, with filters and full-text search over transcripts")
+            .ProducesErrors(400, 401, 429, 503);
+        group.MapGet("/{id}", GetAsync).WithName("GetConversation")
+            .WithSummary("A conversation: metadata, analysis, transcript turns, failure details and links")
+            .ProducesErrors(401, 404, 429, 503);
+        group.MapGet("/{id}/audio", Audio).WithName("GetConversationAudio")
+            .WithSummary("The recording as audio/mpeg, with HTTP Range support (seekable)")
+            .WithDescription("Also accepts the short-lived `access` query value from the conversation's `links.audio`, for media players that cannot send headers.")
+            .WithMetadata(new ApiKeyFilter.AllowsMediaToken())
+            .Produces(StatusCodes.Status200OK, contentType: "audio/mpeg")
+            .Produces(StatusCodes.Status206PartialContent, contentType: "audio/mpeg")
+            .Produces(StatusCodes.Status416RangeNotSatisfiable)
+            .ProducesErrors(401, 404, 429);
+        group.MapGet("/{id}/raw/{kind}", Raw).WithName("GetConversationPayload")
+            .WithSummary("A stored payload exactly as received: kind is transcription or failure")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesErrors(401, 404, 429);
+        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteConversation")
+            .WithSummary("Delete a conversation: every payload file and its index entry (for privacy requests)")
+            .ProducesErrors(401, 404, 429, 503);
+        return group;
+    }
+
+    private static Results<Ok<SuccessEnvelope<ConversationList>>, JsonHttpResult<ErrorEnvelope>> List(
+        HttpContext context, [AsParameters] ListParameters parameters, ConversationIndexer indexer)
+    {
+        if (parameters.ToQuery(out var problem) is not { } query)
+        {
+            return ApiResults.Error(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidQuery, problem!);
+        }
+
+        if (!indexer.IsOpen)
+        {
+            return IndexUnavailable(context);
+        }
+
+        var page = indexer.Index.List(query);
+        var list = new ConversationList([.. page.Items.Select(i => ConversationSummary.From(i.Facts, i.Snippet))], page.Next?.Encode());
+        return ApiResults.Success(context, list.Conversations.Count == 1 ? "1 conversation" : $"{list.Conversations.Count} conversations", list);
+    }
+
+    private static async Task<Results<Ok<SuccessEnvelope<ConversationDetail>>, JsonHttpResult<ErrorEnvelope>>> GetAsync(
+        HttpContext context, string id, ConversationIndexer indexer, PayloadStore store, MediaTokens tokens)
+    {
+        if (!ConversationId.TryParse(id, out var conversation))
+        {
+            return NotFound(context);
+        }
+
+        // The index answers quickly; a conversation it has not taken yet is read from its files.
+        var facts = (indexer.IsOpen ? indexer.Index.Find(conversation.Value) : null)
+            ?? await Task.Run(() => ConversationReader.Read(store, conversation));
+        if (facts is null)
+        {
+            return NotFound(context);
+        }
+
+        var parts = await ConversationDocuments.ReadAsync(store, conversation, context.RequestAborted);
+        var self = $"{context.Request.PathBase}/api/conversations/{conversation}";
+        var links = new ConversationLinks(
+            self,
+            facts.AudioBytes is null ? null : $"{self}/audio?{ApiKeyFilter.MediaTokenQuery}={tokens.Create(conversation.Value)}",
+            facts.TranscriptionBytes is null ? null : $"{self}/raw/transcription",
+            facts.FailureBytes is null ? null : $"{self}/raw/failure");
+        return ApiResults.Success(context, "Conversation", new ConversationDetail(
+            ConversationSummary.From(facts), parts.Analysis, parts.Transcript, parts.Metadata, parts.Failure, links));
+    }
+
+    private static Results<PhysicalFileHttpResult, JsonHttpResult<ErrorEnvelope>> Audio(HttpContext context, string id, PayloadStore store) =>
+        File(context, id, PayloadKind.Audio, "audio/mpeg", store);
+
+    private static Results<PhysicalFileHttpResult, JsonHttpResult<ErrorEnvelope>> Raw(HttpContext context, string id, string kind, PayloadStore store) => kind switch
+    {
+        "transcription" => File(context, id, PayloadKind.Transcription, "application/json", store),
+        "failure" => File(context, id, PayloadKind.Failure, "application/json", store),
+        _ => NotFound(context),
+    };
+
+    private static async Task<Results<Ok<SuccessEnvelope<Deleted>>, JsonHttpResult<ErrorEnvelope>>> DeleteAsync(
+        HttpContext context, string id, ConversationDeletion deletion)
+    {
+        if (!ConversationId.TryParse(id, out var conversation))
+        {
+            return NotFound(context);
+        }
+
+        try
+        {
+            return await deletion.DeleteAsync(conversation) is { } files
+                ? ApiResults.Success(context, "Conversation deleted", new Deleted(conversation.Value, files))
+                : NotFound(context);
+        }
+        catch (StorageException)
+        {
+            return ApiResults.Error(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable,
+                "The conversation could not be deleted; retry later.");
+        }
+    }
+
+    private static Results<PhysicalFileHttpResult, JsonHttpResult<ErrorEnvelope>> File(
+        HttpContext context, string id, PayloadKind kind, string contentType, PayloadStore store)
+    {
+        if (!ConversationId.TryParse(id, out var conversation))
+        {
+            return NotFound(context);
+        }
+
+        var path = store.PathFor(conversation, kind);
+        if (!System.IO.File.Exists(path))
+        {
+            return NotFound(context);
+        }
+
+        context.Response.Headers[HeaderNames.ContentDisposition] = $"inline; filename=\"{kind.FileName(conversation)}\"";
+        return TypedResults.PhysicalFile(path, contentType, enableRangeProcessing: true);
+    }
+
+    private static JsonHttpResult<ErrorEnvelope> NotFound(HttpContext context) =>
+        ApiResults.Error(context, StatusCodes.Status404NotFound, ErrorCodes.ConversationNotFound, "No such conversation.");
+
+    private static JsonHttpResult<ErrorEnvelope> IndexUnavailable(HttpContext context) =>
+        ApiResults.Error(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.IndexUnavailable,
+            "The conversation index is unavailable; deliveries are still stored. Run 'postcall reindex' or see the log.");
+}

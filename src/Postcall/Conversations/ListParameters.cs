@@ -1,0 +1,90 @@
+using System.ComponentModel;
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Postcall.Index;
+
+namespace Postcall.Conversations;
+
+/// <summary>The query string of <c>GET /api/conversations</c>, checked into a <see cref="ConversationQuery"/>.</summary>
+public sealed record ListParameters(
+    [property: Description("Only this agent's conversations.")][FromQuery(Name = "agent_id")] string? AgentId,
+    [property: Description("ElevenLabs' status (done, failed, …), or initiation_failed for calls that never started.")][FromQuery(Name = "status")] string? Status,
+    [property: Description("success, failure or unknown, as ElevenLabs' analysis judged the call.")][FromQuery(Name = "call_successful")] string? CallSuccessful,
+    [property: Description("Started at or after: ISO 8601 date or date-time (UTC unless it says otherwise), or unix seconds.")][FromQuery(Name = "from")] string? From,
+    [property: Description("Started at or before; a bare date includes that whole day.")][FromQuery(Name = "to")] string? To,
+    [property: Description("Words to find in transcripts and summaries; all must match, the last as a prefix.")][FromQuery(Name = "q")] string? Q,
+    [property: Description("Page size, 1 to 200 (default 50).")][FromQuery(Name = "limit")] string? Limit,
+    [property: Description("next_cursor from the previous page.")][FromQuery(Name = "cursor")] string? Cursor)
+{
+    private static readonly string[] Outcomes = ["success", "failure", "unknown"];
+
+    /// <returns>The query, or null with <paramref name="problem"/> saying which parameter is wrong.</returns>
+    public ConversationQuery? ToQuery(out string? problem)
+    {
+        problem = null;
+        var limit = ConversationQuery.DefaultLimit;
+        if (Limit is not null && (!int.TryParse(Limit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > ConversationQuery.MaxLimit))
+        {
+            problem = $"limit must be a whole number from 1 to {ConversationQuery.MaxLimit}.";
+        }
+        else if (CallSuccessful is not null && !Outcomes.Contains(CallSuccessful))
+        {
+            problem = "call_successful must be success, failure or unknown.";
+        }
+        else if (Cursor is not null && !PageCursor.TryDecode(Cursor, out _))
+        {
+            problem = "cursor is not one this API gave out; start again without it.";
+        }
+        else if (From is not null && ParseTime(From, endOfDay: false) is null)
+        {
+            problem = "from must be an ISO 8601 date or date-time, or unix seconds.";
+        }
+        else if (To is not null && ParseTime(To, endOfDay: true) is null)
+        {
+            problem = "to must be an ISO 8601 date or date-time, or unix seconds.";
+        }
+        else if (new[] { AgentId, Status, Q }.Any(v => v?.Length > 500))
+        {
+            problem = "agent_id, status and q are limited to 500 characters.";
+        }
+
+        if (problem is not null)
+        {
+            return null;
+        }
+
+        PageCursor.TryDecode(Cursor, out var after);
+        return new ConversationQuery
+        {
+            AgentId = Blank(AgentId),
+            Status = Blank(Status),
+            CallSuccessful = CallSuccessful,
+            From = From is null ? null : ParseTime(From, endOfDay: false),
+            To = To is null ? null : ParseTime(To, endOfDay: true),
+            Text = Blank(Q),
+            Limit = limit,
+            After = Cursor is null ? null : after,
+        };
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>Unix seconds for <paramref name="text"/>; a bare date is its first or (for an upper bound) last second.</summary>
+    internal static long? ParseTime(string text, bool endOfDay)
+    {
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var unix))
+        {
+            return unix;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            var start = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
+            return endOfDay ? start + 86_399 : start;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)
+            ? instant.ToUnixTimeSeconds()
+            : null;
+    }
+}

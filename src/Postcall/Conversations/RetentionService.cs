@@ -1,0 +1,76 @@
+using Postcall.Hosting;
+using Postcall.Index;
+using Postcall.Storage;
+
+namespace Postcall.Conversations;
+
+/// <summary>
+/// With <c>POSTCALL_RETENTION_DAYS</c> set, deletes conversations that started longer ago than that: at start-up
+/// and then every hour. Off (does nothing) when the variable is not set.
+/// </summary>
+public sealed partial class RetentionService(PostcallSettings settings, ConversationIndexer indexer, ConversationDeletion deletion,
+    TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    private const int BatchSize = 500;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (settings.Retention is not { } retention)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(Interval, time);
+        do
+        {
+            try
+            {
+                var deleted = await SweepAsync(retention, stoppingToken);
+                if (deleted > 0)
+                {
+                    Swept(logger, deleted, retention.TotalDays);
+                }
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+            {
+                SweepFailed(logger, e.GetType().Name, e.Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Deletes every conversation that started before now minus <paramref name="retention"/>; returns how many.</summary>
+    public async Task<int> SweepAsync(TimeSpan retention, CancellationToken cancellationToken)
+    {
+        var cutoff = (time.GetUtcNow() - retention).ToUnixTimeSeconds();
+        var deleted = 0;
+        while (indexer.IsOpen && !cancellationToken.IsCancellationRequested)
+        {
+            var expired = indexer.Index.StartedBefore(cutoff, BatchSize);
+            foreach (var id in expired)
+            {
+                if (ConversationId.TryParse(id, out var conversation) && await deletion.DeleteAsync(conversation) is not null)
+                {
+                    deleted++;
+                }
+            }
+
+            if (expired.Count < BatchSize)
+            {
+                break;
+            }
+        }
+
+        return deleted;
+    }
+
+    [LoggerMessage(EventId = 4000, EventName = "RetentionSwept", Level = LogLevel.Information,
+        Message = "Retention: deleted {Count} conversations older than {Days} days")]
+    private static partial void Swept(ILogger logger, int count, double days);
+
+    [LoggerMessage(EventId = 4001, EventName = "RetentionFailed", Level = LogLevel.Warning,
+        Message = "Retention sweep failed, will retry in an hour: {ErrorType}: {ErrorMessage}")]
+    private static partial void SweepFailed(ILogger logger, string errorType, string errorMessage);
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Postcall.Conversations;
+using Postcall.Hosting;
+using Postcall.Tests.Support;
+
+namespace Postcall.Tests.Conversations;
+
+public sealed class RetentionTests() : ApiTests(new() { [PostcallSettings.RetentionDaysVariable] = "30" }, new FakeTimeProvider(DateTimeOffset.UtcNow))
+{
+    private long Now => Factory.Time!.GetUtcNow().ToUnixTimeSeconds();
+
+    private async Task StoreStartedAsync(string id, long startedAt)
+    {
+        var call = DemoCalls.Calls(Now)[3] with { ConversationId = id, StartedAt = startedAt };
+        await StoreAsync(DemoCalls.Transcription(call));
+    }
+
+    private RetentionService Service => Factory.Services.GetServices<IHostedService>().OfType<RetentionService>().Single();
+
+    [Fact]
+    public async Task Conversations_older_than_the_retention_are_deleted_and_newer_ones_kept()
+    {
+        await StoreStartedAsync("old-call", Now - (31 * 86_400));
+        await StoreStartedAsync("recent-call", Now - (29 * 86_400));
+
+        Assert.Equal(1, await Service.SweepAsync(TimeSpan.FromDays(30), Ct));
+        Assert.Equal(["recent-call"], await ListIdsAsync());
+        Assert.False(Directory.Exists(Path.Combine(Factory.PayloadRoot, "old-call")));
+
+        Assert.Equal(0, await Service.SweepAsync(TimeSpan.FromDays(30), Ct));
+    }
+
+    [Fact]
+    public async Task The_hourly_sweep_runs_on_its_own()
+    {
+        await StoreStartedAsync("ages", Now - (29 * 86_400));
+        Assert.Equal(["ages"], await ListIdsAsync());
+
+        // Two days later the call is 31 days old; the next hourly tick removes it.
+        Factory.Time!.Advance(TimeSpan.FromDays(2));
+        for (var i = 0; i < 100 && (await ListIdsAsync()).Count > 0; i++)
+        {
+            Factory.Time.Advance(RetentionService.Interval);
+            await Task.Delay(50, Ct);
+        }
+
+        Assert.Empty(await ListIdsAsync());
+    }
+}
