@@ -1,4 +1,5 @@
 using Postcall.Conversations;
+using Postcall.Dashboard;
 using Postcall.ElevenLabs;
 using Postcall.Generic;
 using Postcall.Http;
@@ -36,6 +37,7 @@ public static partial class PostcallApp
         if (settings.ApiKeys.Count > 0)
         {
             app.MapConversations();
+            app.MapDashboard();
         }
 
         return app;
@@ -83,7 +85,7 @@ public static partial class PostcallApp
     private static partial void NoHmacKey(ILogger logger, string variable);
 
     [LoggerMessage(EventId = 104, EventName = "BrowsingOff", Level = LogLevel.Information,
-        Message = "{Variable} is not set: the read API (/api) is off")]
+        Message = "{Variable} is not set: the read API (/api) and dashboard (/dashboard) are off")]
     private static partial void BrowsingOff(ILogger logger, string variable);
 
     [LoggerMessage(EventId = 103, EventName = "HmacKeysConfigured", Level = LogLevel.Information,
