@@ -71,6 +71,8 @@ public static class PostcallServices
             filters.MinLevel = settings.LogLevel;
             // At Debug, Kestrel quotes the start of an unparseable request line, which can be payload text.
             filters.Rules.Add(new LoggerFilterRule(null, "Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Warning, null));
+            // At Debug, hosting logs each request's full URL: search words and media tokens live in query strings.
+            filters.Rules.Add(new LoggerFilterRule(null, "Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning, null));
             // Our one line per request replaces the framework's own request chatter.
             if (settings.LogLevel > LogLevel.Debug)
             {

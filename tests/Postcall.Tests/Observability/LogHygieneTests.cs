@@ -14,12 +14,10 @@ public sealed class LogHygieneTests
     public async Task Nothing_sensitive_reaches_the_logs_across_every_endpoint()
     {
         var capture = new LogCapture();
-        await using var factory = new PostcallFactory(new() { ["LOG_LEVEL"] = "DEBUG", ["DEBUG"] = "true" });
-        var client = factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddLogging(l =>
-        {
-            l.AddProvider(capture);
-            l.AddFilter<LogCapture>(null, LogLevel.Trace);
-        }))).CreateClient();
+        const string ApiKey = "log-hygiene-api-key-31f8";
+        await using var factory = new PostcallFactory(new() { ["LOG_LEVEL"] = "DEBUG", ["DEBUG"] = "true", ["POSTCALL_API_KEY"] = ApiKey });
+        // The capture gets what the console gets: the service's own level and category rules apply to it.
+        var client = factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddLogging(l => l.AddProvider(capture)))).CreateClient();
         var ct = TestContext.Current.CancellationToken;
         var signatures = new List<string>();
 
@@ -55,13 +53,15 @@ public sealed class LogHygieneTests
                 new StringContent("""{"event_type":"private.event","data":{"note":"Confidential words"}}""", Encoding.UTF8, "application/json"), ct);
         }
 
+        var mediaToken = await BrowseAsync(client, ApiKey, ct);
+
         var logs = capture.AllText;
         Assert.Contains("webhook_type=transcription", logs, StringComparison.Ordinal); // the capture did see the requests
         using var fixture = JsonDocument.Parse(transcription);
         var data = fixture.RootElement.GetProperty("data");
         var forbidden = new List<string>
         {
-            Fixtures.Secret, "wsec_wrong_secret_for_logs", "wsec_",
+            Fixtures.Secret, "wsec_wrong_secret_for_logs", "wsec_", ApiKey, "wrong-api-key-for-logs", mediaToken, "secretword",
             "Hey there angelo", "fun fact about 11 Labs", "Confidential words",
             data.GetProperty("analysis").GetProperty("transcript_summary").GetString()![..40],
             Convert.ToBase64String(Fixtures.Bytes("sample_call.mp3"))[100..140],
@@ -69,8 +69,34 @@ public sealed class LogHygieneTests
         forbidden.AddRange(signatures.Select(s => s.Split("v0=")[1]));
         foreach (var secret in forbidden)
         {
-            Assert.False(logs.Contains(secret, StringComparison.Ordinal), $"the logs contain: {secret}");
+            Assert.False(logs.Contains(secret, StringComparison.Ordinal),
+                $"the logs contain {secret}: {capture.Entries.FirstOrDefault(e => e.Contains(secret, StringComparison.Ordinal))}");
         }
+    }
+
+    /// <summary>Every read API route, with right and wrong keys and a search; returns the media token it was given.</summary>
+    private static async Task<string> BrowseAsync(HttpClient client, string apiKey, CancellationToken ct)
+    {
+        async Task<string> GetAsync(string path, string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Authorization = new("Bearer", key);
+            using var response = await client.SendAsync(request, ct);
+            return await response.Content.ReadAsStringAsync(ct);
+        }
+
+        await GetAsync("/api/conversations?q=angelo%20secretword", apiKey);
+        await GetAsync("/api/conversations", "wrong-api-key-for-logs");
+        await GetAsync("/api/conversations/logs-form/raw/transcription", apiKey);
+        await GetAsync("/dashboard", apiKey);
+        using var detail = JsonDocument.Parse(await GetAsync("/api/conversations/logs-form", apiKey));
+        var audio = detail.RootElement.GetProperty("data").GetProperty("links").GetProperty("audio").GetString()!;
+        await GetAsync(audio, "not-needed-with-a-media-token");
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, "/api/conversations/logs-form");
+        delete.Headers.Authorization = new("Bearer", apiKey);
+        using var deleted = await client.SendAsync(delete, ct);
+        Assert.Equal(System.Net.HttpStatusCode.OK, deleted.StatusCode);
+        return audio[(audio.IndexOf('=', StringComparison.Ordinal) + 1)..];
     }
 
     [Fact]
