@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Postcall.Index;
 
 /// <summary>
@@ -12,27 +10,16 @@ public static class FullTextQuery
 
     public static string? From(string? typed)
     {
-        if (string.IsNullOrWhiteSpace(typed))
-        {
-            return null;
-        }
+        var words = Words(typed);
+        return words.Count == 0 ? null : string.Join(' ', words.Select(w => $"\"{w}\"")) + "*";
+    }
 
-        var words = typed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    /// <summary>The words of <paramref name="typed"/> that take part in the search, quotes removed.</summary>
+    public static IReadOnlyList<string> Words(string? typed) => string.IsNullOrWhiteSpace(typed) ? [] :
+    [
+        .. typed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(w => w.Replace("\"", string.Empty, StringComparison.Ordinal))
             .Where(w => w.Any(char.IsLetterOrDigit))
-            .Take(MaxWords)
-            .ToList();
-        if (words.Count == 0)
-        {
-            return null;
-        }
-
-        var query = new StringBuilder();
-        foreach (var word in words)
-        {
-            query.Append(query.Length == 0 ? string.Empty : " ").Append('"').Append(word).Append('"');
-        }
-
-        return query.Append('*').ToString();
-    }
+            .Take(MaxWords),
+    ];
 }

@@ -31,3 +31,29 @@ public sealed class QueryTextTests
         }
     }
 }
+
+public sealed class TextSnippetTests
+{
+    private const string Text = "Thanks for calling Northwind support, this is Ava. How can I help?\nHi, my order 4471 arrived a week late and I'd like a refund please, because the box was damaged and the contents were broken beyond any repair.";
+
+    [Fact]
+    public void The_excerpt_surrounds_the_earliest_word_whole_words_only_on_one_line()
+    {
+        var snippet = TextSnippet.Around(Text, ["REFUND", "4471"])!;
+        Assert.Contains("order 4471 arrived", snippet, StringComparison.Ordinal);
+        Assert.StartsWith("…", snippet, StringComparison.Ordinal);
+        Assert.EndsWith("…", snippet, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", snippet, StringComparison.Ordinal);
+        var words = snippet.Trim('…').Split(' ');
+        Assert.All(words, w => Assert.Contains(w, Text, StringComparison.Ordinal));
+        Assert.True(snippet.Length <= 170, snippet);
+    }
+
+    [Fact]
+    public void Short_text_comes_whole_and_absent_words_give_nothing()
+    {
+        Assert.Equal("Are you open on Sundays?", TextSnippet.Around("Are you open\non Sundays?", ["open"]));
+        Assert.Null(TextSnippet.Around(Text, ["zebra"]));
+        Assert.Null(TextSnippet.Around(string.Empty, ["a"]));
+    }
+}
