@@ -4,7 +4,8 @@ namespace Postcall.Tests.Dashboard;
 
 /// <summary>
 /// Renders the list and a conversation, checks the pictures are real, and with <c>POSTCALL_SCREENSHOTS_DIR</c> set
-/// writes them there (that is how the pictures in docs/ are made: see docs/dashboard.md).
+/// writes them there. The pictures in docs/images are made with
+/// <c>POSTCALL_SCREENSHOTS_DIR=$PWD/docs/images dotnet test tests/Postcall.Tests --filter DashboardScreenshots</c>.
 /// </summary>
 public sealed class DashboardScreenshots(DashboardHost host) : IClassFixture<DashboardHost>
 {

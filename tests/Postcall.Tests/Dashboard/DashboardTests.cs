@@ -111,6 +111,21 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
     }
 
     [Fact]
+    public async Task A_player_whose_link_stopped_working_gets_a_fresh_one()
+    {
+        await using var context = await host.NewContextAsync();
+        var page = await DashboardHost.SignedInAsync(context);
+        await Conversations(page).Filter(new() { HasText = "refund on order 4471" }).ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('audio')?.readyState >= 1");
+        var first = await page.GetByTestId("audio").EvaluateAsync<string>("a => a.src");
+
+        // As an expired link would: the server refuses it, the player reports an error.
+        await page.GetByTestId("audio").EvaluateAsync("a => { a.src = a.src + '0'; }");
+        await page.WaitForFunctionAsync($"() => {{ const a = document.querySelector('audio'); return a.src !== '{first}0' && a.readyState >= 1; }}");
+        Assert.Null(await page.EvaluateAsync<string?>("() => document.querySelector('audio').error?.message ?? null"));
+    }
+
+    [Fact]
     public async Task A_call_that_never_connected_shows_why()
     {
         await using var context = await host.NewContextAsync();

@@ -299,9 +299,29 @@ async function remove(id) {
   }
 }
 
+// The audio link carries a one-hour token; a page left open longer gets a fresh link when the player fails.
+function renewOnError(audio, id) {
+  let renewed = false;
+  audio.addEventListener("error", async () => {
+    if (renewed) return;
+    renewed = true;
+    try {
+      const fresh = await api(`/api/conversations/${encodeURIComponent(id)}`);
+      const at = audio.currentTime;
+      audio.src = fresh.links.audio;
+      audio.currentTime = at;
+    } catch (error) {
+      handle(error);
+    }
+  });
+  return audio;
+}
+
 function renderDetail(d) {
   const c = d.conversation;
-  const audio = d.links.audio ? h("audio", { controls: true, preload: "metadata", src: d.links.audio, "data-testid": "audio" }) : null;
+  const audio = d.links.audio
+    ? renewOnError(h("audio", { controls: true, preload: "metadata", src: d.links.audio, "data-testid": "audio" }), c.conversation_id)
+    : null;
   const metadata = d.metadata || {};
   const phone = metadata.phone_call || {};
   return h("article", { class: "detail" },
