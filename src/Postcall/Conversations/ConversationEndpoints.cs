@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Data.Sqlite;
 using Microsoft.Net.Http.Headers;
 using Postcall.Http;
 using Postcall.Index;
@@ -59,7 +60,16 @@ public static class ConversationEndpoints
             return IndexUnavailable(context);
         }
 
-        var page = indexer.Index.List(query);
+        ConversationPage page;
+        try
+        {
+            page = indexer.Index.List(query);
+        }
+        catch (SqliteException)
+        {
+            return IndexUnavailable(context);
+        }
+
         var list = new ConversationList([.. page.Items.Select(i => ConversationSummary.From(i.Facts, i.Snippet))], page.Next?.Encode());
         return ApiResults.Success(context, list.Conversations.Count == 1 ? "1 conversation" : $"{list.Conversations.Count} conversations", list);
     }
@@ -72,9 +82,8 @@ public static class ConversationEndpoints
             return NotFound(context);
         }
 
-        // The index answers quickly; a conversation it has not taken yet is read from its files.
-        var facts = (indexer.IsOpen ? indexer.Index.Find(conversation.Value) : null)
-            ?? await Task.Run(() => ConversationReader.Read(store, conversation));
+        // The index answers quickly; a conversation it has not taken yet (or an index in trouble) means its files.
+        var facts = FindIndexed(indexer, conversation) ?? await Task.Run(() => ConversationReader.Read(store, conversation));
         if (facts is null)
         {
             return NotFound(context);
@@ -138,6 +147,18 @@ public static class ConversationEndpoints
 
         context.Response.Headers[HeaderNames.ContentDisposition] = $"inline; filename=\"{kind.FileName(conversation)}\"";
         return TypedResults.PhysicalFile(path, contentType, enableRangeProcessing: true);
+    }
+
+    private static ConversationFacts? FindIndexed(ConversationIndexer indexer, ConversationId conversation)
+    {
+        try
+        {
+            return indexer.IsOpen ? indexer.Index.Find(conversation.Value) : null;
+        }
+        catch (SqliteException)
+        {
+            return null;
+        }
     }
 
     private static JsonHttpResult<ErrorEnvelope> NotFound(HttpContext context) =>

@@ -79,6 +79,30 @@ public sealed class IndexResilienceTests : IDisposable
     }
 
     [Fact]
+    public async Task An_index_lost_while_running_answers_503_for_lists_and_calls_still_read_from_their_files()
+    {
+        await using var service = Service();
+        Assert.Equal(HttpStatusCode.OK, (await Envelope.SendAsync(service.CreateClient(), Deliveries.SignedRequest(Deliveries.Transcription("survivor")))).Status);
+        Assert.Equal(["survivor"], await EventuallyListedAsync(service, "survivor"));
+
+        // The file goes and something that is not a database takes its place; pooled connections are dropped.
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+        {
+            File.Delete(IndexPath + suffix);
+        }
+
+        Directory.CreateDirectory(IndexPath);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        Assert.Equal(ErrorCodes.IndexUnavailable, (await GetAsync(service, "/api/conversations")).AssertError(HttpStatusCode.ServiceUnavailable));
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(service, "/api/conversations/survivor")).Status);
+        var stored = await Envelope.SendAsync(service.CreateClient(), Deliveries.SignedRequest(Deliveries.Transcription("still-stored")));
+        Assert.Equal(HttpStatusCode.OK, stored.Status);
+        Assert.True(File.Exists(Path.Combine(_root, "still-stored", "still-stored_transcription.json")));
+        Directory.Delete(IndexPath);
+    }
+
+    [Fact]
     public async Task A_corrupt_index_is_rebuilt_from_the_files_at_start_up()
     {
         await using (var service = Service())
