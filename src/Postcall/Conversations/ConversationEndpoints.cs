@@ -10,6 +10,8 @@ namespace Postcall.Conversations;
 /// <summary>The read API: list, search, read, listen to and delete stored conversations. Every route needs a key.</summary>
 public static class ConversationEndpoints
 {
+    private static readonly TimeSpan IndexOpenWait = TimeSpan.FromSeconds(5);
+
     public sealed record Deleted(string ConversationId, int DeletedFiles);
 
     public static RouteGroupBuilder MapConversations(this IEndpointRouteBuilder app)
@@ -23,7 +25,7 @@ public static class ConversationEndpoints
         });
         group.AddOpenApiOperationTransformer(ApiKeyOpenApi.RequireKeyAsync);
 
-        group.MapGet("", List).WithName("ListConversations")
+        group.MapGet("", ListAsync).WithName("ListConversations")
             .WithSummary("List conversations, newest first, with filters and full-text search over transcripts")
             .ProducesErrors(400, 401, 429, 503);
         group.MapGet("/{id}", GetAsync).WithName("GetConversation")
@@ -47,12 +49,21 @@ public static class ConversationEndpoints
         return group;
     }
 
-    private static Results<Ok<SuccessEnvelope<ConversationList>>, JsonHttpResult<ErrorEnvelope>> List(
+    private static async Task<Results<Ok<SuccessEnvelope<ConversationList>>, JsonHttpResult<ErrorEnvelope>>> ListAsync(
         HttpContext context, [AsParameters] ListParameters parameters, ConversationIndexer indexer)
     {
         if (parameters.ToQuery(out var problem) is not { } query)
         {
             return ApiResults.Error(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidQuery, problem!);
+        }
+
+        // Right after start-up the index may still be opening; that takes milliseconds.
+        try
+        {
+            await indexer.FirstOpenAttempt.WaitAsync(IndexOpenWait, context.RequestAborted);
+        }
+        catch (TimeoutException)
+        {
         }
 
         if (!indexer.IsOpen)

@@ -22,6 +22,7 @@ public sealed partial class RetentionService(PostcallSettings settings, Conversa
             return;
         }
 
+        await indexer.FirstOpenAttempt.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(Interval, time);
         do
         {

@@ -10,7 +10,7 @@ namespace Postcall.Index;
 /// and brings it up to date with the folders. Nothing here can fail a delivery: the files are already durable.
 /// </summary>
 public sealed partial class ConversationIndexer(ConversationIndex index, PayloadStore store, PostcallMetrics metrics,
-    ILogger<ConversationIndexer> logger) : BackgroundService
+    IHostApplicationLifetime lifetime, ILogger<ConversationIndexer> logger) : BackgroundService
 {
     private const int BatchSize = 128;
 
@@ -18,8 +18,13 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
     private volatile bool _open;
     private CancellationToken _stopping;
 
+    private readonly TaskCompletionSource _firstOpen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>The index was opened; when false the read API answers 503 and readiness says why.</summary>
     public bool IsOpen => _open;
+
+    /// <summary>Completes once the first attempt to open the index has ended, whether it succeeded or not.</summary>
+    public Task FirstOpenAttempt => _firstOpen.Task;
 
     public ConversationIndex Index => index;
 
@@ -53,9 +58,11 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield();
+        // Open once the server listens: loading SQLite must not delay the first answer (deliveries just queue).
+        await WhenStartedAsync(stoppingToken);
         _stopping = stoppingToken;
         var catchingUp = TryOpen() ? Task.Run(CatchUp, CancellationToken.None) : Task.CompletedTask;
+        _firstOpen.TrySetResult();
         var batch = new List<Pending>(BatchSize);
         try
         {
@@ -73,6 +80,16 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
 
         await catchingUp;
         index.Close();
+    }
+
+    private async Task WhenStartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetResult()))
+        {
+            await started.Task;
+        }
     }
 
     private void Drain(List<Pending> batch)
