@@ -20,7 +20,9 @@ if (PostcallCli.Handles(args))
 try
 {
     var tunnel = args.Contains(ServiceTunnel.Flag);
-    var builder = WebApplication.CreateBuilder([.. args.Where(a => a != ServiceTunnel.Flag)]);
+    // Configuration is read once. Reloading it on change would watch the working folder recursively, and the payload
+    // root (./payloads by default) lies inside it: one inotify watch, and events, per conversation folder.
+    var builder = WebApplication.CreateBuilder([.. args.Where(a => a != ServiceTunnel.Flag), "--hostBuilder:reloadConfigOnChange=false"]);
     builder.AddPostcall();
     var app = builder.Build();
     app.MapPostcall();

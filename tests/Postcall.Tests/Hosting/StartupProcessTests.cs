@@ -41,4 +41,28 @@ public sealed class StartupProcessTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(File.Exists(Path.Combine(_workDir, "from-dotenv", "dotenv", "dotenv_transcription.json")));
     }
+
+    [Fact]
+    public async Task Conversation_folders_under_the_working_directory_are_not_watched()
+    {
+        var port = ServiceProcess.FreePort();
+        using var service = new ServiceProcess(_workDir, new()
+        {
+            ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
+            ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = "./payloads",
+            ["LOG_LEVEL"] = "WARNING",
+        }, "--urls", $"http://127.0.0.1:{port}");
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await service.WaitForHealthAsync(client);
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await client.SendAsync(Deliveries.SignedRequest(Deliveries.Transcription($"watched-{i}")), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // A configuration file watcher on the working folder would hold an inotify watch per conversation folder.
+        var watches = Directory.EnumerateFiles($"/proc/{service.Process.Id}/fdinfo")
+            .Sum(info => File.ReadLines(info).Count(line => line.StartsWith("inotify ", StringComparison.Ordinal)));
+        Assert.True(watches < 5, $"{watches} inotify watches");
+    }
 }
