@@ -34,8 +34,9 @@ public sealed partial class RetentionService(PostcallSettings settings, Conversa
                     Swept(logger, deleted, retention.TotalDays);
                 }
             }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // The next sweep tries again; an exception here must not stop the host.
                 SweepFailed(logger, e.GetType().Name, e.Message);
             }
         }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace Postcall.Index;
@@ -8,12 +7,9 @@ namespace Postcall.Index;
 /// The SQLite index of stored conversations, with FTS5 over transcripts and summaries. A cache of the payload
 /// files, never their replacement: anything wrong with it is repaired by reading the files again.
 /// </summary>
-public sealed class ConversationIndex
+public sealed partial class ConversationIndex
 {
     public const string FileName = "index.db";
-
-    private const int SqliteCorrupt = 11;
-    private const int SqliteNotADatabase = 26;
 
     private readonly string _connectionString;
 
@@ -31,39 +27,6 @@ public sealed class ConversationIndex
     }
 
     public string Path { get; }
-
-    /// <summary>
-    /// Opens the index, creating it when missing and replacing it when it is corrupt or of another schema version.
-    /// Anything but <see cref="IndexOpening.Opened"/> leaves an empty index for the caller to fill from the files.
-    /// </summary>
-    public (IndexOpening Opening, string? Reason) Open()
-    {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        var existed = File.Exists(Path) && new FileInfo(Path).Length > 0;
-        string? problem;
-        try
-        {
-            problem = existed ? Inspect() : null;
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
-        {
-            problem = e.Message;
-        }
-
-        if (problem is not null)
-        {
-            DeleteFiles();
-        }
-
-        using (var connection = Connect())
-        {
-            Execute(connection, "PRAGMA journal_mode = WAL;");
-            Execute(connection, IndexSchema.Create);
-            Execute(connection, $"PRAGMA user_version = {IndexSchema.Version};");
-        }
-
-        return problem is not null ? (IndexOpening.Rebuilt, problem) : (existed ? IndexOpening.Opened : IndexOpening.Created, null);
-    }
 
     /// <summary>Closes the pooled connections to this file, so nothing holds it open after the service stops.</summary>
     public void Close()
@@ -164,84 +127,6 @@ public sealed class ConversationIndex
         return ids;
     }
 
-    public ConversationPage List(ConversationQuery query)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var match = FullTextQuery.From(query.Text);
-        using var connection = Connect();
-        using var command = connection.CreateCommand();
-        var page = new StringBuilder(match is null
-            ? "SELECT c.id FROM conversations c WHERE 1 = 1"
-            : "SELECT c.id FROM transcripts JOIN conversations c ON c.id = transcripts.rowid WHERE transcripts MATCH $match");
-        if (match is not null)
-        {
-            command.Parameters.AddWithValue("$match", match);
-        }
-
-        Filter(page, command, "c.agent_id = $agent_id", "$agent_id", query.AgentId);
-        Filter(page, command, "c.status = $status", "$status", query.Status);
-        Filter(page, command, "c.call_successful = $call_successful", "$call_successful", query.CallSuccessful);
-        Filter(page, command, "c.started_at >= $from", "$from", query.From);
-        Filter(page, command, "c.started_at <= $to", "$to", query.To);
-        if (query.After is { } after)
-        {
-            page.Append(" AND (c.started_at < $after_started OR (c.started_at = $after_started AND c.conversation_id < $after_id))");
-            command.Parameters.AddWithValue("$after_started", after.StartedAt);
-            command.Parameters.AddWithValue("$after_id", after.ConversationId);
-        }
-
-        page.Append(" ORDER BY c.started_at DESC, c.conversation_id DESC LIMIT $limit");
-        command.Parameters.AddWithValue("$limit", query.Limit + 1);
-
-        command.CommandText = $"SELECT {IndexSchema.Columns}, c.id FROM conversations c WHERE c.id IN ({page}) ORDER BY c.started_at DESC, c.conversation_id DESC;";
-        var rows = new List<(long RowId, ConversationFacts Facts)>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                rows.Add((reader.GetInt64(14), ReadFacts(reader)));
-            }
-        }
-
-        var snippets = match is null ? null : Snippets(connection, rows.Select(r => r.RowId), FullTextQuery.Words(query.Text));
-        var items = rows.Select(r => new IndexedConversation(r.Facts, snippets?.GetValueOrDefault(r.RowId))).ToList();
-        if (items.Count <= query.Limit)
-        {
-            return new ConversationPage(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        var last = items[^1].Facts;
-        return new ConversationPage(items, new PageCursor(last.StartedAt, last.ConversationId));
-    }
-
-    /// <summary>Excerpts of the page's transcripts around the searched words, by row id (plain rowid lookups: fast).</summary>
-    private static Dictionary<long, string> Snippets(SqliteConnection connection, IEnumerable<long> rowIds, IReadOnlyList<string> words)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT rowid, transcript FROM transcripts WHERE rowid IN ({string.Join(',', rowIds)});";
-        using var reader = command.ExecuteReader();
-        var snippets = new Dictionary<long, string>();
-        while (reader.Read())
-        {
-            if (TextSnippet.Around(reader.GetString(1), words) is { } snippet)
-            {
-                snippets[reader.GetInt64(0)] = snippet;
-            }
-        }
-
-        return snippets;
-    }
-
-    private static void Filter(StringBuilder sql, SqliteCommand command, string condition, string parameter, object? value)
-    {
-        if (value is not null)
-        {
-            sql.Append(" AND ").Append(condition);
-            command.Parameters.AddWithValue(parameter, value);
-        }
-    }
-
     private static ConversationFacts ReadFacts(SqliteDataReader row) => new()
     {
         ConversationId = row.GetString(0),
@@ -259,28 +144,6 @@ public sealed class ConversationIndex
         ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(12)),
         FileStamp = row.GetString(13),
     };
-
-    private string? Inspect()
-    {
-        using var connection = Connect();
-        var version = Scalar<long>(connection, "PRAGMA user_version;");
-        if (version != IndexSchema.Version)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"schema version {version}, expected {IndexSchema.Version}");
-        }
-
-        var check = Scalar<string>(connection, "PRAGMA quick_check;");
-        return check == "ok" ? null : $"integrity check failed: {check}";
-    }
-
-    private void DeleteFiles()
-    {
-        SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { string.Empty, "-wal", "-shm", "-journal" })
-        {
-            File.Delete(Path + suffix);
-        }
-    }
 
     private SqliteConnection Connect()
     {
@@ -303,16 +166,4 @@ public sealed class ConversationIndex
         command.CommandText = sql;
         return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), CultureInfo.InvariantCulture);
     }
-}
-
-public enum IndexOpening
-{
-    /// <summary>An existing, healthy index.</summary>
-    Opened,
-
-    /// <summary>There was none; an empty one was made.</summary>
-    Created,
-
-    /// <summary>The file was corrupt or of another version; it was replaced by an empty one.</summary>
-    Rebuilt,
 }

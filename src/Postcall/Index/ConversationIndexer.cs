@@ -14,11 +14,14 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
 {
     private const int BatchSize = 128;
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private volatile bool _open;
-    private CancellationToken _stopping;
+    /// <summary>An index that would not open is tried again at most this often, not on every delivery.</summary>
+    private static readonly TimeSpan ReopenInterval = TimeSpan.FromSeconds(30);
 
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource _firstOpen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _open;
+    private long _nextOpenAttempt;
+    private CancellationToken _stopping;
 
     /// <summary>The index was opened; when false the read API answers 503 and readiness says why.</summary>
     public bool IsOpen => _open;
@@ -42,7 +45,7 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
 
     /// <summary>
     /// Waits a bounded time for the index to take the conversation, so a caller who just stored it can list it.
-    /// A slower index never holds up the delivery's answer; the write still happens when its turn comes.
+    /// A slow index holds a delivery's answer no longer than that; the write still happens when its turn comes.
     /// </summary>
     public async Task RefreshSoonAsync(ConversationId id, TimeSpan wait)
     {
@@ -123,8 +126,9 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
                 ok = true;
             }
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
+            // Whatever went wrong, the loop must live on: a dead indexer would stop the host with it.
             WriteFailed(logger, batch.Count, e.GetType().Name, e.Message);
         }
 
@@ -142,6 +146,7 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
 
     private bool TryOpen()
     {
+        _nextOpenAttempt = Environment.TickCount64 + (long)ReopenInterval.TotalMilliseconds;
         try
         {
             var (opening, reason) = index.Open();
@@ -152,7 +157,7 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
 
             _open = true;
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
             OpenFailed(logger, index.Path, e.Message);
         }
@@ -163,7 +168,7 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
     /// <summary>The index could not be opened at start-up (say, a full disk) but can now: catch up from the files too.</summary>
     private bool OpenLate()
     {
-        if (!TryOpen())
+        if (Environment.TickCount64 < _nextOpenAttempt || !TryOpen())
         {
             return false;
         }
@@ -182,7 +187,7 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
             WriteFailed(logger, 0, e.GetType().Name, e.Message);
         }
