@@ -162,6 +162,26 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
     }
 
     [Fact]
+    public async Task Deleting_a_call_from_its_page_removes_it_after_confirmation()
+    {
+        var call = DemoCalls.Calls(host.Now)[3] with { ConversationId = "conv_privacy_request", AgentId = "privacy-agent", Summary = "A caller asked to be forgotten." };
+        using var client = host.Service.CreateClient();
+        await DemoCalls.SendAsync(client, DemoCalls.Transcription(call));
+
+        await using var context = await host.NewContextAsync();
+        var page = await DashboardHost.SignedInAsync(context);
+        await page.GotoAsync("/dashboard#/c/conv_privacy_request");
+        await Assertions.Expect(page.GetByTestId("transcript")).ToBeVisibleAsync();
+
+        page.Dialog += (_, dialog) => _ = dialog.Message.Contains("conv_privacy_request", StringComparison.Ordinal) ? dialog.AcceptAsync() : dialog.DismissAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete conversation" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText("Choose a conversation")).ToBeVisibleAsync();
+        await Assertions.Expect(Conversations(page).Filter(new() { HasText = "asked to be forgotten" })).ToHaveCountAsync(0);
+        Assert.False(Directory.Exists(Path.Combine(host.Service.PayloadRoot, "conv_privacy_request")));
+    }
+
+    [Fact]
     public async Task Markup_in_a_transcript_is_shown_as_text_never_run()
     {
         const string Hostile = "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script>";
