@@ -51,6 +51,7 @@ public sealed partial class RetentionService(PostcallSettings settings, Conversa
         while (indexer.IsOpen && !cancellationToken.IsCancellationRequested)
         {
             var expired = indexer.Index.StartedBefore(cutoff, BatchSize);
+            var before = deleted;
             foreach (var id in expired)
             {
                 if (ConversationId.TryParse(id, out var conversation) && await deletion.DeleteAsync(conversation) is not null)
@@ -59,7 +60,8 @@ public sealed partial class RetentionService(PostcallSettings settings, Conversa
                 }
             }
 
-            if (expired.Count < BatchSize)
+            // A full batch that deleted nothing would come back the same: leave it for the next sweep.
+            if (expired.Count < BatchSize || deleted == before)
             {
                 break;
             }
