@@ -17,7 +17,7 @@ public sealed class CliEnvironment(Func<string, string?> environment, string wor
     }
 
     public IReadOnlyList<string> Secrets =>
-        (Get(PostcallSettings.HmacKeyVariable) ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        PostcallSettings.ParseList(Get(PostcallSettings.HmacKeyVariable));
 
     /// <summary>An explicit <c>--secret</c>, else the configured ones.</summary>
     public IReadOnlyList<string> SecretsOr(string? explicitSecret) =>

@@ -57,7 +57,7 @@ public sealed record PostcallSettings
         var debug = ParseBool(read("DEBUG"), "DEBUG", errors);
         var settings = new PostcallSettings
         {
-            HmacKeys = [.. (read(HmacKeyVariable) ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
+            HmacKeys = ParseList(read(HmacKeyVariable)),
             PayloadPath = NonEmpty(read(PayloadPathVariable)) ?? "./payloads",
             ApiKeys = ParseApiKeys(read(ApiKeyVariable), errors),
             Retention = ParseRetention(read(RetentionDaysVariable), errors),
@@ -80,9 +80,13 @@ public sealed record PostcallSettings
         return errors.Count == 0 ? settings : throw new SettingsException(errors);
     }
 
-    private static List<string> ParseApiKeys(string? value, List<string> errors)
+    /// <summary>A comma-separated list of secrets or keys, blanks and surrounding spaces dropped.</summary>
+    public static string[] ParseList(string? value) =>
+        (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    private static string[] ParseApiKeys(string? value, List<string> errors)
     {
-        var keys = (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+        var keys = ParseList(value);
         if (keys.Any(k => k.Length < MinApiKeyLength))
         {
             // Never echo a key, not even a short one, into the error.
