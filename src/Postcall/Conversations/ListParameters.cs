@@ -21,46 +21,28 @@ public sealed record ListParameters(
     /// <returns>The query, or null with <paramref name="problem"/> saying which parameter is wrong.</returns>
     public ConversationQuery? ToQuery(out string? problem)
     {
-        problem = null;
+        // Each value is parsed once; the first bad one is the problem.
+        PageCursor after = default;
         var limit = ConversationQuery.DefaultLimit;
-        if (Limit is not null && (!int.TryParse(Limit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > ConversationQuery.MaxLimit))
-        {
-            problem = $"limit must be a whole number from 1 to {ConversationQuery.MaxLimit}.";
-        }
-        else if (CallSuccessful is not null && !Outcomes.Contains(CallSuccessful))
-        {
-            problem = "call_successful must be success, failure or unknown.";
-        }
-        else if (Cursor is not null && !PageCursor.TryDecode(Cursor, out _))
-        {
-            problem = "cursor is not one this API gave out; start again without it.";
-        }
-        else if (From is not null && ParseTime(From, endOfDay: false) is null)
-        {
-            problem = "from must be an ISO 8601 date or date-time, or unix seconds.";
-        }
-        else if (To is not null && ParseTime(To, endOfDay: true) is null)
-        {
-            problem = "to must be an ISO 8601 date or date-time, or unix seconds.";
-        }
-        else if (new[] { AgentId, Status, Q }.Any(v => v?.Length > 500))
-        {
-            problem = "agent_id, status and q are limited to 500 characters.";
-        }
+        var from = From is null ? null : ParseTime(From, endOfDay: false);
+        var to = To is null ? null : ParseTime(To, endOfDay: true);
+        problem =
+            Limit is not null && (!int.TryParse(Limit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > ConversationQuery.MaxLimit)
+                ? $"limit must be a whole number from 1 to {ConversationQuery.MaxLimit}."
+            : CallSuccessful is not null && !Outcomes.Contains(CallSuccessful) ? "call_successful must be success, failure or unknown."
+            : Cursor is not null && !PageCursor.TryDecode(Cursor, out after) ? "cursor is not one this API gave out; start again without it."
+            : From is not null && from is null ? "from must be an ISO 8601 date or date-time, or unix seconds."
+            : To is not null && to is null ? "to must be an ISO 8601 date or date-time, or unix seconds."
+            : new[] { AgentId, Status, Q }.Any(v => v?.Length > 500) ? "agent_id, status and q are limited to 500 characters."
+            : null;
 
-        if (problem is not null)
-        {
-            return null;
-        }
-
-        PageCursor.TryDecode(Cursor, out var after);
-        return new ConversationQuery
+        return problem is not null ? null : new ConversationQuery
         {
             AgentId = Blank(AgentId),
             Status = Blank(Status),
             CallSuccessful = CallSuccessful,
-            From = From is null ? null : ParseTime(From, endOfDay: false),
-            To = To is null ? null : ParseTime(To, endOfDay: true),
+            From = from,
+            To = to,
             Text = Blank(Q),
             Limit = limit,
             After = Cursor is null ? null : after,
