@@ -57,7 +57,7 @@ public sealed partial class ConversationIndex
 
     private void DeleteFiles()
     {
-        SqliteConnection.ClearAllPools();
+        Close();
         foreach (var suffix in new[] { string.Empty, "-wal", "-shm", "-journal" })
         {
             File.Delete(Path + suffix);
