@@ -26,15 +26,9 @@ public static class IndexRebuild
             stale.Clear();
         }
 
-        foreach (var folder in Directory.EnumerateDirectories(store.Root))
+        foreach (var id in store.Conversations())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            // Skips the state folder and anything else that could never be a conversation.
-            if (!ConversationId.TryParse(Path.GetFileName(folder), out var id))
-            {
-                continue;
-            }
-
             folders++;
             var known = indexed.Remove(id.Value, out var stamp);
             if (everything || !known || stamp != ConversationReader.Stamp(store, id))

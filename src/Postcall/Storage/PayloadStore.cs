@@ -43,6 +43,18 @@ public sealed class PayloadStore
         return removed;
     }
 
+    /// <summary>Every stored conversation, by folder name; the state folder and names that are not ids are skipped.</summary>
+    public IEnumerable<ConversationId> Conversations()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Root))
+        {
+            if (ConversationId.TryParse(System.IO.Path.GetFileName(folder), out var id))
+            {
+                yield return id;
+            }
+        }
+    }
+
     public string DirectoryFor(ConversationId id) => System.IO.Path.Combine(Root, id.Value);
 
     public string PathFor(ConversationId id, PayloadKind kind) => System.IO.Path.Combine(DirectoryFor(id), kind.FileName(id));
