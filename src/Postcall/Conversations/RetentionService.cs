@@ -8,8 +8,8 @@ namespace Postcall.Conversations;
 /// With <c>POSTCALL_RETENTION_DAYS</c> set, deletes conversations that started longer ago than that: at start-up
 /// and then every hour. Off (does nothing) when the variable is not set.
 /// </summary>
-public sealed partial class RetentionService(PostcallSettings settings, ConversationIndexer indexer, ConversationDeletion deletion,
-    TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
+public sealed partial class RetentionService(PostcallSettings settings, PayloadStore store, ConversationIndexer indexer,
+    ConversationDeletion deletion, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
@@ -44,9 +44,14 @@ public sealed partial class RetentionService(PostcallSettings settings, Conversa
     }
 
     /// <summary>Deletes every conversation that started before now minus <paramref name="retention"/>; returns how many.</summary>
-    public async Task<int> SweepAsync(TimeSpan retention, CancellationToken cancellationToken)
+    public Task<int> SweepAsync(TimeSpan retention, CancellationToken cancellationToken)
     {
         var cutoff = (time.GetUtcNow() - retention).ToUnixTimeSeconds();
+        return indexer.IsOpen ? SweepIndexedAsync(cutoff, cancellationToken) : SweepFoldersAsync(cutoff, cancellationToken);
+    }
+
+    private async Task<int> SweepIndexedAsync(long cutoff, CancellationToken cancellationToken)
+    {
         var deleted = 0;
         while (indexer.IsOpen && !cancellationToken.IsCancellationRequested)
         {
@@ -70,6 +75,26 @@ public sealed partial class RetentionService(PostcallSettings settings, Conversa
         return deleted;
     }
 
+    /// <summary>
+    /// Without the index, personal data must still expire on time: read each folder's start time from its files,
+    /// as the index would. Slower, and only for as long as the index cannot be opened.
+    /// </summary>
+    private async Task<int> SweepFoldersAsync(long cutoff, CancellationToken cancellationToken)
+    {
+        SweepingFolders(logger);
+        var deleted = 0;
+        foreach (var id in store.Conversations())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (ConversationReader.Read(store, id) is { } facts && facts.StartedAt < cutoff && await deletion.DeleteAsync(id) is not null)
+            {
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
     [LoggerMessage(EventId = 4000, EventName = "RetentionSwept", Level = LogLevel.Information,
         Message = "Retention: deleted {Count} conversations older than {Days} days")]
     private static partial void Swept(ILogger logger, int count, double days);
@@ -77,4 +102,8 @@ public sealed partial class RetentionService(PostcallSettings settings, Conversa
     [LoggerMessage(EventId = 4001, EventName = "RetentionFailed", Level = LogLevel.Warning,
         Message = "Retention sweep failed, will retry in an hour: {ErrorType}: {ErrorMessage}")]
     private static partial void SweepFailed(ILogger logger, string errorType, string errorMessage);
+
+    [LoggerMessage(EventId = 4002, EventName = "RetentionWithoutIndex", Level = LogLevel.Warning,
+        Message = "Retention: the conversation index is unavailable, so every conversation folder is read to find expired calls")]
+    private static partial void SweepingFolders(ILogger logger);
 }

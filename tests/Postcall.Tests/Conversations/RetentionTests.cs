@@ -3,6 +3,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Postcall.Conversations;
 using Postcall.Hosting;
+using Postcall.Index;
+using Postcall.Storage;
 using Postcall.Tests.Support;
 
 namespace Postcall.Tests.Conversations;
@@ -29,6 +31,29 @@ public sealed class RetentionTests() : ApiTests(new() { [PostcallSettings.Retent
         Assert.Equal(["recent-call"], await ListIdsAsync());
         Assert.False(Directory.Exists(Path.Combine(Factory.PayloadRoot, "old-call")));
 
+        Assert.Equal(0, await Service.SweepAsync(TimeSpan.FromDays(30), Ct));
+    }
+
+    [Fact]
+    public async Task Calls_still_expire_while_the_index_cannot_be_opened()
+    {
+        // Stored before the service starts, and an index path it cannot open: the start-up sweep must read the folders.
+        foreach (var (id, age) in new[] { ("expired-call", 31), ("kept-call", 29) })
+        {
+            var call = DemoCalls.Calls(Now)[3] with { ConversationId = id, StartedAt = Now - (age * 86_400) };
+            Directory.CreateDirectory(Path.Combine(Factory.PayloadRoot, id));
+            await File.WriteAllTextAsync(Path.Combine(Factory.PayloadRoot, id, $"{id}_transcription.json"), DemoCalls.Transcription(call), Ct);
+        }
+
+        Directory.CreateDirectory(Path.Combine(Factory.PayloadRoot, PayloadStore.StateFolderName, ConversationIndex.FileName));
+        Assert.NotNull(Service);
+        for (var i = 0; i < 100 && Directory.Exists(Path.Combine(Factory.PayloadRoot, "expired-call")); i++)
+        {
+            await Task.Delay(50, Ct);
+        }
+
+        Assert.False(Directory.Exists(Path.Combine(Factory.PayloadRoot, "expired-call")));
+        Assert.True(File.Exists(Path.Combine(Factory.PayloadRoot, "kept-call", "kept-call_transcription.json")));
         Assert.Equal(0, await Service.SweepAsync(TimeSpan.FromDays(30), Ct));
     }
 
