@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using Postcall.Conversations;
 using Postcall.Dashboard;
 using Postcall.ElevenLabs;
@@ -17,6 +18,9 @@ public static partial class PostcallApp
         var settings = app.Services.GetRequiredService<PostcallSettings>();
         PrepareStorage(app, settings);
 
+        // A proxy on this machine (the tunnel's ngrok agent, a local nginx) makes every client look like loopback, so
+        // one client's wrong API keys would lock everyone out. Loopback alone may say who the client is (the defaults).
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor });
         app.UseRequestIds();
         app.UseRequestLogging();
         app.UseErrorEnvelopes();
