@@ -47,7 +47,7 @@ public sealed class RetentionTests() : ApiTests(new() { [PostcallSettings.Retent
 
         Directory.CreateDirectory(Path.Combine(Factory.PayloadRoot, PayloadStore.StateFolderName, ConversationIndex.FileName));
         Assert.NotNull(Service);
-        for (var i = 0; i < 100 && Directory.Exists(Path.Combine(Factory.PayloadRoot, "expired-call")); i++)
+        for (var i = 0; i < 200 && Directory.Exists(Path.Combine(Factory.PayloadRoot, "expired-call")); i++)
         {
             await Task.Delay(50, Ct);
         }
