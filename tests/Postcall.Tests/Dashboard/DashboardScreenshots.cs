@@ -12,21 +12,32 @@ public sealed class DashboardScreenshots(DashboardHost host) : IClassFixture<Das
     [Fact]
     public async Task The_list_and_a_conversation_render_on_desktop_and_phone()
     {
-        var target = Environment.GetEnvironmentVariable("POSTCALL_SCREENSHOTS_DIR") ?? Directory.CreateTempSubdirectory("postcall-shots-").FullName;
-        await using var context = await host.NewContextAsync();
-        var page = await DashboardHost.SignedInAsync(context);
-        await Shoot(page, Path.Combine(target, "dashboard-list.png"));
+        var keep = Environment.GetEnvironmentVariable("POSTCALL_SCREENSHOTS_DIR");
+        var target = keep ?? Directory.CreateTempSubdirectory("postcall-shots-").FullName;
+        try
+        {
+            await using var context = await host.NewContextAsync();
+            var page = await DashboardHost.SignedInAsync(context);
+            await Shoot(page, Path.Combine(target, "dashboard-list.png"));
 
-        await page.GetByTestId("conversation").Filter(new() { HasText = "refund" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("transcript")).ToBeVisibleAsync();
-        await page.EvaluateAsync("() => new Promise(r => { const a = document.querySelector('audio'); if (a.readyState >= 1) r(); else a.addEventListener('loadedmetadata', r); })");
-        await Shoot(page, Path.Combine(target, "dashboard-conversation.png"));
+            await page.GetByTestId("conversation").Filter(new() { HasText = "refund" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("transcript")).ToBeVisibleAsync();
+            await page.EvaluateAsync("() => new Promise(r => { const a = document.querySelector('audio'); if (a.readyState >= 1) r(); else a.addEventListener('loadedmetadata', r); })");
+            await Shoot(page, Path.Combine(target, "dashboard-conversation.png"));
 
-        await using var phone = await host.NewContextAsync(390, 844);
-        var small = await DashboardHost.SignedInAsync(phone);
-        await small.GetByTestId("conversation").Filter(new() { HasText = "refund" }).ClickAsync();
-        await Assertions.Expect(small.GetByTestId("transcript")).ToBeVisibleAsync();
-        await Shoot(small, Path.Combine(target, "dashboard-phone.png"), fullPage: true);
+            await using var phone = await host.NewContextAsync(390, 844);
+            var small = await DashboardHost.SignedInAsync(phone);
+            await small.GetByTestId("conversation").Filter(new() { HasText = "refund" }).ClickAsync();
+            await Assertions.Expect(small.GetByTestId("transcript")).ToBeVisibleAsync();
+            await Shoot(small, Path.Combine(target, "dashboard-phone.png"), fullPage: true);
+        }
+        finally
+        {
+            if (keep is null)
+            {
+                Directory.Delete(target, recursive: true);
+            }
+        }
     }
 
     private static async Task Shoot(IPage page, string path, bool fullPage = false)
