@@ -9,7 +9,7 @@ public sealed class ConversationDeletion(PayloadStore store, ConversationIndexer
     /// <summary>How many payload files were removed; null when there was nothing to remove.</summary>
     public async Task<int?> DeleteAsync(ConversationId id)
     {
-        var indexed = indexer.IsOpen && indexer.Index.Find(id.Value) is not null;
+        var indexed = indexer.Find(id) is not null;
         var files = await store.DeleteConversationAsync(id);
         await indexer.RefreshAsync(id);
         return files > 0 || indexed ? files : null;

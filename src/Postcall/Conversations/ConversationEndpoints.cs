@@ -94,7 +94,7 @@ public static class ConversationEndpoints
         }
 
         // The index answers quickly; a conversation it has not taken yet (or an index in trouble) means its files.
-        var facts = FindIndexed(indexer, conversation) ?? await Task.Run(() => ConversationReader.Read(store, conversation));
+        var facts = indexer.Find(conversation) ?? await Task.Run(() => ConversationReader.Read(store, conversation));
         if (facts is null)
         {
             return NotFound(context);
@@ -158,18 +158,6 @@ public static class ConversationEndpoints
 
         context.Response.Headers[HeaderNames.ContentDisposition] = $"inline; filename=\"{kind.FileName(conversation)}\"";
         return TypedResults.PhysicalFile(path, contentType, enableRangeProcessing: true);
-    }
-
-    private static ConversationFacts? FindIndexed(ConversationIndexer indexer, ConversationId conversation)
-    {
-        try
-        {
-            return indexer.IsOpen ? indexer.Index.Find(conversation.Value) : null;
-        }
-        catch (SqliteException)
-        {
-            return null;
-        }
     }
 
     private static JsonHttpResult<ErrorEnvelope> NotFound(HttpContext context) =>

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 using Postcall.Observability;
 using Postcall.Storage;
 
@@ -30,6 +31,19 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
     public Task FirstOpenAttempt => _firstOpen.Task;
 
     public ConversationIndex Index => index;
+
+    /// <summary>The conversation as indexed; null when it is not, or when the index is closed or failing (read its files then).</summary>
+    public ConversationFacts? Find(ConversationId id)
+    {
+        try
+        {
+            return _open ? index.Find(id.Value) : null;
+        }
+        catch (SqliteException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Queues the conversation; completes with whether the index now reflects its files.</summary>
     public Task<bool> RefreshAsync(ConversationId id)
