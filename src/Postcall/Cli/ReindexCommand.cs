@@ -12,11 +12,11 @@ internal static class ReindexCommand
 {
     public static Command Create(CliEnvironment environment)
     {
-        var path = new Option<string?>("--path") { Description = $"Storage root (default: {PostcallSettings.PayloadPathVariable}, else ./payloads)." };
+        var path = new Option<string?>("--path") { Description = $"Storage root (default: {PostcallSettings.PayloadPathVariable}, else {PostcallSettings.DefaultPayloadPath})." };
         var command = new Command("reindex", "Rebuild the conversation index from the stored files. Safe while the service runs.") { path };
         command.SetAction((result, cancellationToken) =>
         {
-            var root = result.GetValue(path) ?? environment.Get(PostcallSettings.PayloadPathVariable) ?? "./payloads";
+            var root = result.GetValue(path) ?? environment.Get(PostcallSettings.PayloadPathVariable) ?? PostcallSettings.DefaultPayloadPath;
             var store = new PayloadStore(root);
             if (!Directory.Exists(store.Root))
             {

@@ -9,7 +9,7 @@ internal static class TunnelCommand
     public static Command Create(CliEnvironment environment)
     {
         var port = new Option<int>("--port") { Description = "Local port the service listens on.", DefaultValueFactory = _ => 8000 };
-        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for ngrok's public URL.", DefaultValueFactory = _ => 20 };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for ngrok's public URL.", DefaultValueFactory = _ => NgrokOptions.DefaultStartTimeoutSeconds };
         port.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 65535) { r.AddError("--port must be between 1 and 65535."); } });
         timeout.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--timeout must be at least 1 second."); } });
         var command = new Command("tunnel", "Open a public HTTPS URL to the local service through the ngrok agent (Ctrl+C closes it).")

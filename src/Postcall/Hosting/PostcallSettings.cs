@@ -1,4 +1,5 @@
 using System.Globalization;
+using Postcall.Tunnel;
 
 namespace Postcall.Hosting;
 
@@ -15,13 +16,14 @@ public sealed record PostcallSettings
     public const string MinFreeBytesVariable = "POSTCALL_MIN_FREE_BYTES";
     public const string ApiKeyVariable = "POSTCALL_API_KEY";
     public const string RetentionDaysVariable = "POSTCALL_RETENTION_DAYS";
+    public const string DefaultPayloadPath = "./payloads";
     public const int MinApiKeyLength = 16;
     public const long DefaultMinFreeBytes = 100L * 1024 * 1024;
     public const long DefaultMaxBodyBytes = 200L * 1024 * 1024;
 
     public IReadOnlyList<string> HmacKeys { get; init; } = [];
 
-    public string PayloadPath { get; init; } = "./payloads";
+    public string PayloadPath { get; init; } = DefaultPayloadPath;
 
     /// <summary>Keys for the read API and dashboard; none turns both off.</summary>
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
@@ -48,7 +50,7 @@ public sealed record PostcallSettings
     public long MinFreeBytes { get; init; } = DefaultMinFreeBytes;
 
     /// <summary>How long <c>--tunnel</c> waits for ngrok's public URL.</summary>
-    public TimeSpan TunnelTimeout { get; init; } = TimeSpan.FromSeconds(20);
+    public TimeSpan TunnelTimeout { get; init; } = TimeSpan.FromSeconds(NgrokOptions.DefaultStartTimeoutSeconds);
 
     public static PostcallSettings Load(Func<string, string?> read)
     {
@@ -58,7 +60,7 @@ public sealed record PostcallSettings
         var settings = new PostcallSettings
         {
             HmacKeys = ParseList(read(HmacKeyVariable)),
-            PayloadPath = NonEmpty(read(PayloadPathVariable)) ?? "./payloads",
+            PayloadPath = NonEmpty(read(PayloadPathVariable)) ?? DefaultPayloadPath,
             ApiKeys = ParseApiKeys(read(ApiKeyVariable), errors),
             Retention = ParseRetention(read(RetentionDaysVariable), errors),
             AppName = NonEmpty(read("APP_NAME")) ?? "Postcall",
@@ -69,7 +71,7 @@ public sealed record PostcallSettings
             NgrokAuthToken = NonEmpty(read("NGROK_AUTHTOKEN")),
             LogFormat = ParseLogFormat(read("LOG_FORMAT"), errors),
             MinFreeBytes = ParsePositive(read(MinFreeBytesVariable), MinFreeBytesVariable, DefaultMinFreeBytes, "whole number of bytes", errors),
-            TunnelTimeout = TimeSpan.FromSeconds(ParsePositive(read(TunnelTimeoutVariable), TunnelTimeoutVariable, 20, "whole number of seconds", errors)),
+            TunnelTimeout = TimeSpan.FromSeconds(ParsePositive(read(TunnelTimeoutVariable), TunnelTimeoutVariable, NgrokOptions.DefaultStartTimeoutSeconds, "whole number of seconds", errors)),
         };
 
         if (settings.PayloadPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)

@@ -4,6 +4,7 @@ public sealed record NgrokOptions
 {
     public const string PathVariable = "NGROK_PATH";
     public const string AuthTokenVariable = "NGROK_AUTHTOKEN";
+    public const int DefaultStartTimeoutSeconds = 20;
 
     public required int Port { get; init; }
 
@@ -16,7 +17,7 @@ public sealed record NgrokOptions
     /// <summary>Where to look for <c>ngrok</c> when no path is given (default: PATH).</summary>
     public string? SearchPath { get; init; }
 
-    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(DefaultStartTimeoutSeconds);
 
     /// <summary>How long the agent may take to exit after SIGTERM before it is killed.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
