@@ -10,8 +10,6 @@ public static class ConversationDocuments
     /// <summary>Larger transcription files are listed but not parsed for the detail view.</summary>
     public const long MaxParsedBytes = 32L * 1024 * 1024;
 
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
-
     public sealed record Parts(CallAnalysis? Analysis, IReadOnlyList<TranscriptTurn> Transcript, JsonElement? Metadata, FailureDetails? Failure);
 
     public static async Task<Parts> ReadAsync(PayloadStore store, ConversationId id, CancellationToken cancellationToken)
@@ -67,7 +65,7 @@ public static class ConversationDocuments
         var metadata = PayloadFacts.Member(data, "metadata");
         var body = PayloadFacts.Member(metadata, "body");
         return new FailureDetails(
-            PayloadFacts.Text(data, "failure_reason") ?? PayloadFacts.Text(data, "error_code"),
+            PayloadFacts.FailureReason(data),
             PayloadFacts.Text(metadata, "type"),
             PayloadFacts.Text(data, "error_message") ?? PayloadFacts.Text(body, "error_reason"),
             Clone(body));
@@ -85,7 +83,7 @@ public static class ConversationDocuments
         try
         {
             await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, useAsync: true);
-            return stream.Length > MaxParsedBytes ? null : await JsonDocument.ParseAsync(stream, Options, cancellationToken);
+            return stream.Length > MaxParsedBytes ? null : await JsonDocument.ParseAsync(stream, PayloadFacts.Options, cancellationToken);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException)
         {

@@ -11,7 +11,8 @@ namespace Postcall.Index;
 /// </summary>
 public static class PayloadFacts
 {
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
+    /// <summary>How deep a stored body may nest before it is treated as unreadable.</summary>
+    public static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
 
     public sealed record Transcription(string? AgentId, string? Status, string? UserId, long? StartedAt, long? DurationSecs,
         string? CallSuccessful, string? Summary, string TranscriptText);
@@ -52,9 +53,12 @@ public static class PayloadFacts
         var data = DataOf(root);
         return new Failure(
             Text(data, "agent_id"),
-            Text(data, "failure_reason") ?? Text(data, "error_code"),
+            FailureReason(data),
             Number(root, "event_timestamp"));
     }
+
+    /// <summary>Why a call never connected: ElevenLabs' <c>failure_reason</c>, or the earlier service's <c>error_code</c>.</summary>
+    public static string? FailureReason(JsonElement data) => Text(data, "failure_reason") ?? Text(data, "error_code");
 
     /// <summary>ElevenLabs' <c>data</c> object, or the body itself for the earlier service's flat form.</summary>
     public static JsonElement DataOf(JsonElement root) =>
