@@ -12,7 +12,7 @@ internal static class IngestRequests
 {
     public static async Task<int> WriteAsync(string path, int count, string secret)
     {
-        var sample = SampleAssets.Json("transcription.json");
+        var sample = SampleAssets.Json("post_call_transcription.json");
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var set = Guid.NewGuid().ToString("N")[..8]; // sets made in the same second must not share ids
         await using var output = new StreamWriter(path, append: false, new UTF8Encoding(false));

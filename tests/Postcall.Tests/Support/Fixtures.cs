@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Postcall.Tests.Support;
 
-/// <summary>The real ElevenLabs samples in <c>shared/fixtures/elevenlabs</c>, found beside the repository.</summary>
+/// <summary>
+/// The repository's ElevenLabs samples (<c>samples/elevenlabs</c>), copied next to the test assembly by the build, so
+/// the tests need nothing outside the repository.
+/// </summary>
 public static class Fixtures
 {
     public const string Secret = "wsec_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -28,16 +31,10 @@ public static class Fixtures
 
     private static string Locate()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = System.IO.Path.Combine(dir.FullName, "shared", "fixtures", "elevenlabs");
-            if (System.IO.Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/fixtures/elevenlabs was not found beside the repository.");
+        var folder = System.IO.Path.Combine(AppContext.BaseDirectory, "samples", "elevenlabs");
+        return System.IO.Directory.Exists(folder)
+            ? folder
+            : throw new DirectoryNotFoundException($"{folder} is missing: the test project copies samples/elevenlabs there when it builds.");
     }
 }
 

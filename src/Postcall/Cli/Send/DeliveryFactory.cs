@@ -15,8 +15,8 @@ internal sealed class DeliveryFactory(TimeProvider time, FileInfo? audioFile, st
 
     public OutgoingDelivery Create(PayloadKind kind, string conversationId) => (kind, seedFormat) switch
     {
-        (PayloadKind.Transcription, false) => Json(kind, conversationId, Envelope(SampleAssets.Json("transcription.json"), conversationId)),
-        (PayloadKind.Failure, false) => Json(kind, conversationId, Envelope(SampleAssets.Json($"failure_{failureKind}.json"), conversationId)),
+        (PayloadKind.Transcription, false) => Json(kind, conversationId, Envelope(SampleAssets.Json("post_call_transcription.json"), conversationId)),
+        (PayloadKind.Failure, false) => Json(kind, conversationId, Envelope(SampleAssets.Json($"call_initiation_failure_{failureKind}.json"), conversationId)),
         (PayloadKind.Audio, false) => AudioEnvelope(conversationId),
         (PayloadKind.Transcription, true) => Json(kind, conversationId, FlatTranscription(conversationId)),
         (PayloadKind.Failure, true) => Json(kind, conversationId, FlatFailure(conversationId)),
@@ -41,7 +41,7 @@ internal sealed class DeliveryFactory(TimeProvider time, FileInfo? audioFile, st
 
     private static JsonObject FlatTranscription(string conversationId)
     {
-        var data = SampleAssets.Json("transcription.json")["data"]!.AsObject();
+        var data = SampleAssets.Json("post_call_transcription.json")["data"]!.AsObject();
         return new JsonObject
         {
             ["conversation_id"] = conversationId,
@@ -54,7 +54,7 @@ internal sealed class DeliveryFactory(TimeProvider time, FileInfo? audioFile, st
 
     private JsonObject FlatFailure(string conversationId)
     {
-        var data = SampleAssets.Json($"failure_{failureKind}.json")["data"]!.AsObject();
+        var data = SampleAssets.Json($"call_initiation_failure_{failureKind}.json")["data"]!.AsObject();
         return new JsonObject
         {
             ["conversation_id"] = conversationId,
