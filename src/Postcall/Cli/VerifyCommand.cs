@@ -36,11 +36,11 @@ internal static class VerifyCommand
                 macStatus = await anyTime.VerifyAsync(header, body, cancellationToken);
             }
 
-            var age = verifier.Age(parsed!);
+            var age = verifier.AgeSeconds(parsed!);
             var skew = Describe(age);
-            if (age.Duration() > verifier.Tolerance)
+            if (!verifier.IsTimely(parsed!))
             {
-                var minutesOutside = (long)Math.Ceiling((age.Duration() - verifier.Tolerance).TotalMinutes);
+                var minutesOutside = (Math.Abs(age) - (long)verifier.Tolerance.TotalSeconds + 59) / 60;
                 var note = macStatus == SignatureStatus.Valid
                     ? " (the HMAC itself matches: a genuine but stale or replayed delivery)."
                     : "; the HMAC does not match either.";
@@ -61,11 +61,11 @@ internal static class VerifyCommand
         return command;
     }
 
-    private static string Describe(TimeSpan age)
+    private static string Describe(long ageSeconds)
     {
-        var minutes = (long)Math.Round(age.Duration().TotalMinutes);
+        var minutes = (Math.Abs(ageSeconds) + 30) / 60;
         return minutes == 0 ? "within a minute of now"
-            : age > TimeSpan.Zero ? $"{minutes} minutes in the past"
+            : ageSeconds > 0 ? $"{minutes} minutes in the past"
             : $"{minutes} minutes in the future";
     }
 }

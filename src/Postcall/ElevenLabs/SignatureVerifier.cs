@@ -30,12 +30,19 @@ public sealed class SignatureVerifier
 
     public TimeSpan Tolerance { get; }
 
-    /// <summary>How far the header's timestamp lies from now (positive: in the past).</summary>
-    public TimeSpan Age(SignatureHeader header)
+    /// <summary>
+    /// How many seconds the header's timestamp lies before now (negative: in the future). Whole seconds in a
+    /// <see cref="long"/>, never a <see cref="TimeSpan"/>: a header may carry any 18-digit number, far past what a
+    /// <see cref="TimeSpan"/> holds.
+    /// </summary>
+    public long AgeSeconds(SignatureHeader header)
     {
         ArgumentNullException.ThrowIfNull(header);
-        return TimeSpan.FromSeconds(_time.GetUtcNow().ToUnixTimeSeconds() - (double)header.Timestamp);
+        return _time.GetUtcNow().ToUnixTimeSeconds() - header.Timestamp;
     }
+
+    /// <summary>Whether the header's timestamp is within <see cref="Tolerance"/> of now, either way.</summary>
+    public bool IsTimely(SignatureHeader header) => Math.Abs(AgeSeconds(header)) <= (long)Tolerance.TotalSeconds;
 
     /// <summary>Starts a check whose body is fed in chunks; the header is judged at once.</summary>
     public SignatureCheck Begin(string? headerValue)
@@ -50,9 +57,9 @@ public sealed class SignatureVerifier
             return new SignatureCheck(SignatureStatus.Malformed);
         }
 
-        return Age(header!).Duration() > Tolerance
-            ? new SignatureCheck(SignatureStatus.TimestampOutOfTolerance)
-            : new SignatureCheck(header!, _keys);
+        return IsTimely(header!)
+            ? new SignatureCheck(header!, _keys)
+            : new SignatureCheck(SignatureStatus.TimestampOutOfTolerance);
     }
 
     public SignatureStatus Verify(string? headerValue, ReadOnlySpan<byte> body)

@@ -46,6 +46,15 @@ public sealed class PostCallRejectTests : ServiceTests
         Assert.Equal("timestamp_out_of_tolerance",
             await RejectedAsync(Deliveries.SignedRequest(Transcription, timestamp: Deliveries.Now + offsetSeconds), HttpStatusCode.Unauthorized));
 
+    [Theory]
+    [InlineData("1000000000000", "timestamp_out_of_tolerance")]
+    [InlineData("999999999999999999", "timestamp_out_of_tolerance")]
+    [InlineData("9223372036854775807", "signature_malformed")]
+    [InlineData("99999999999999999999999999999999", "signature_malformed")]
+    public async Task A_timestamp_far_outside_any_date_is_refused_not_a_server_error(string t, string expected) =>
+        Assert.Equal(expected, await RejectedAsync(
+            Deliveries.WithHeader(Transcription, $"t={t},v0={new string('0', 64)}"), HttpStatusCode.Unauthorized));
+
     [Fact]
     public async Task Without_a_key_the_endpoint_answers_503_and_stores_nothing()
     {

@@ -37,6 +37,9 @@ internal static class BadInputCatalogue
             ("future", $"t={now + 3600},v0={mac}"), ("epoch", $"t=0,v0={mac}"), ("other secret", SignatureSigner.Sign("wsec_other", now, Good)),
             ("ascii noise in mac", $"t={now},v0=~{mac[1..]}"), ("huge header", "t=1," + new string('a', 5000)),
             ("mac of another body", SignatureSigner.Sign(Fixtures.Secret, now, "{}"u8)),
+            ("t in milliseconds", $"t={now * 1000},v0={mac}"), ("t past what a TimeSpan holds", $"t=1000000000000,v0={new string('0', 64)}"),
+            ("t of 18 nines", $"t=999999999999999999,v0={mac}"), ("t of long.MaxValue", $"t={long.MaxValue},v0={mac}"),
+            ("t of 40 digits", $"t={new string('9', 40)},v0={mac}"),
         })
         {
             yield return new Case($"header: {name}", header, "application/json", Good);

@@ -30,6 +30,31 @@ public sealed class PropertyTests
         }, iter: 3000);
 
     [Fact]
+    public void Any_whole_number_of_seconds_is_judged_and_never_throws() =>
+        Gen.OneOf(Gen.Long[0, long.MaxValue], Gen.Long[0, 10_000_000_000_000], Gen.Long[Now - 1800, Now + 1800]).Sample(t =>
+        {
+            var verifier = new SignatureVerifier(["wsec_k"], new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Now)));
+            var status = verifier.Verify($"t={t},v0={new string('0', 64)}", "{}"u8);
+            var expected = t.ToString(System.Globalization.CultureInfo.InvariantCulture).Length > 18 ? SignatureStatus.Malformed
+                : Math.Abs(Now - t) > 1800 ? SignatureStatus.TimestampOutOfTolerance
+                : SignatureStatus.Mismatch;
+            Assert.Equal(expected, status);
+        }, iter: 5000);
+
+    [Fact]
+    public void Any_string_of_digits_is_judged_and_never_throws() =>
+        Gen.String[Gen.Char['0', '9'], 1, 60].Sample(digits =>
+        {
+            var verifier = new SignatureVerifier(["wsec_k"], new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Now)));
+            var status = verifier.Verify($"t={digits},v0={new string('0', 64)}", "{}"u8);
+            Assert.Contains(status, new[] { SignatureStatus.Malformed, SignatureStatus.TimestampOutOfTolerance, SignatureStatus.Mismatch });
+            if (digits.Length > 18)
+            {
+                Assert.Equal(SignatureStatus.Malformed, status);
+            }
+        }, iter: 5000);
+
+    [Fact]
     public void Exactly_the_right_signatures_are_accepted() =>
         Gen.Select(Secret, Secret, Gen.Byte.Array[1, 2000], Gen.Long[-1800, 1800], Gen.Int).Sample((secret, other, body, age, flip) =>
         {
