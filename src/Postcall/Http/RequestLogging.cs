@@ -32,11 +32,13 @@ public static partial class RequestLogging
 
         var outcome = context.Outcome();
         var requestId = context.RequestId();
-        var path = context.Request.Path.Value ?? "/";
+        // The method, path and webhook type come from the client: neutralised and bounded before they reach the log.
+        var method = LogText.Neutralize(context.Request.Method, 16)!;
+        var path = LogText.Neutralize(context.Request.Path.Value ?? "/")!;
+        var webhookType = LogText.Neutralize(outcome.WebhookType, 64);
         var status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
         var result = outcome.Result ?? (status < 400 ? "ok" : "error");
-        Completed(logger, requestId, context.Request.Method, path, status,
-            outcome.WebhookType, outcome.ConversationId, outcome.BodyBytes, result, elapsed.TotalMilliseconds);
+        Completed(logger, requestId, method, path, status, webhookType, outcome.ConversationId, outcome.BodyBytes, result, elapsed.TotalMilliseconds);
     }
 
     [LoggerMessage(EventId = 1000, EventName = "RequestCompleted", Level = LogLevel.Information,

@@ -138,4 +138,51 @@ public sealed class LogHygieneTests
             Directory.Delete(workDir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task What_a_client_sends_cannot_forge_flood_or_colour_a_log_line()
+    {
+        var workDir = Directory.CreateTempSubdirectory("postcall-hygiene-").FullName;
+        try
+        {
+            var port = ServiceProcess.FreePort();
+            using var service = new ServiceProcess(workDir, new() { ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret }, "--urls", $"http://127.0.0.1:{port}");
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await service.WaitForHealthAsync(client);
+            var ct = TestContext.Current.CancellationToken;
+
+            // JSON escapes: the service decodes them into a real CR, LF, ESC and line separator.
+            var eventType = "evil\\r\\nforged line\\u001b[2J\\u2028" + new string('x', 1_000_000);
+            using (var generic = await client.PostAsync(new Uri("/webhook", UriKind.Relative),
+                new StringContent($$"""{"event_type":"{{eventType}}"}""", Encoding.UTF8, "application/json"), ct))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.OK, generic.StatusCode);
+            }
+
+            using (await client.GetAsync(new Uri("/nowhere%0D%0Aforged%20path%1B%5B31m", UriKind.Relative), ct))
+            {
+            }
+
+            using (await client.GetAsync(new Uri("/health", UriKind.Relative), ct))
+            {
+            }
+
+            await service.WaitForOutputAsync(line => line.Contains("GET /health", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+            var lines = service.OutputLines;
+            Assert.All(lines, line =>
+            {
+                Assert.True(line.Length < 1000, $"a log line of {line.Length} characters");
+                Assert.DoesNotContain('\u001b', line);
+                Assert.DoesNotContain('\u2028', line);
+                Assert.False(line.TrimStart().StartsWith("forged", StringComparison.Ordinal), $"a forged line: {line}");
+            });
+            Assert.Contains(lines, line => line.Contains("POST /webhook", StringComparison.Ordinal)
+                && line.Contains("webhook_type=evil\\x0D\\x0Aforged line\\x1B[2J\\u2028xxx", StringComparison.Ordinal));
+            Assert.Contains(lines, line => line.Contains("GET /nowhere\\x0D\\x0Aforged path\\x1B[31m", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(workDir, recursive: true);
+        }
+    }
 }
