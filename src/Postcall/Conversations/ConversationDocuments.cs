@@ -55,7 +55,7 @@ public static class ConversationDocuments
         .. transcript.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.Object).Select(t => new TranscriptTurn(
             PayloadFacts.Text(t, "role") ?? "unknown",
             PayloadFacts.Text(t, "message"),
-            PayloadFacts.Member(t, "time_in_call_secs") is { ValueKind: JsonValueKind.Number } time ? time.GetDouble() : null,
+            PayloadFacts.Real(t, "time_in_call_secs"),
             Clone(PayloadFacts.Member(t, "tool_calls")),
             Clone(PayloadFacts.Member(t, "tool_results")))),
     ];

@@ -51,11 +51,14 @@ public sealed record GenericPayload(string EventType, JsonElement? Data, DateTim
         return new GenericPayload(eventType.GetString()!, data, timestamp, userId);
     }
 
+    private static readonly double MinUnixTime = DateTimeOffset.MinValue.ToUnixTimeSeconds();
+    private static readonly double MaxUnixTime = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     private static DateTimeOffset? ParseTimestamp(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String when DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed) => parsed,
-        JsonValueKind.Number when value.TryGetDouble(out var seconds) && Math.Abs(seconds) < 253402300799 =>
+        JsonValueKind.Number when value.TryGetDouble(out var seconds) && seconds >= MinUnixTime && seconds <= MaxUnixTime =>
             DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)),
         _ => null,
     };

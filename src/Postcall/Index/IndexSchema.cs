@@ -3,7 +3,8 @@ namespace Postcall.Index;
 /// <summary>The index's tables. A different <see cref="Version"/> on disk means rebuild from the payload files.</summary>
 internal static class IndexSchema
 {
-    public const int Version = 1;
+    /// <remarks>2: <c>started_at</c> always lies within the calendar; a version-1 row could hold any number.</remarks>
+    public const int Version = 2;
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS conversations (

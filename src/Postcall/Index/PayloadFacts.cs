@@ -34,7 +34,7 @@ public static class PayloadFacts
             Text(data, "agent_id"),
             Text(data, "status") ?? (Member(data, "transcript").ValueKind == JsonValueKind.Array ? "done" : null),
             Text(data, "user_id"),
-            Number(metadata, "start_time_unix_secs") ?? Number(document.RootElement, "event_timestamp"),
+            UnixTime(metadata, "start_time_unix_secs") ?? UnixTime(document.RootElement, "event_timestamp"),
             Number(metadata, "call_duration_secs"),
             Text(analysis, "call_successful"),
             Text(analysis, "transcript_summary"),
@@ -54,7 +54,7 @@ public static class PayloadFacts
         return new Failure(
             Text(data, "agent_id"),
             FailureReason(data),
-            Number(root, "event_timestamp"));
+            UnixTime(root, "event_timestamp"));
     }
 
     /// <summary>Why a call never connected: ElevenLabs' <c>failure_reason</c>, or the earlier service's <c>error_code</c>.</summary>
@@ -81,6 +81,20 @@ public static class PayloadFacts
         { ValueKind: JsonValueKind.String } s when long.TryParse(s.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) => parsed,
         _ => null,
     };
+
+    /// <summary>
+    /// A time in unix seconds that a calendar can hold (years 1 to 9999); anything else is left out, so one odd value
+    /// in a stored payload never stops the conversation from being listed or shown.
+    /// </summary>
+    public static long? UnixTime(JsonElement element, string name) =>
+        Number(element, name) is { } seconds && seconds >= MinUnixTime && seconds <= MaxUnixTime ? seconds : null;
+
+    /// <summary>A JSON number as a finite double; null for anything else, including numbers past a double's range.</summary>
+    public static double? Real(JsonElement element, string name) =>
+        Member(element, name) is { ValueKind: JsonValueKind.Number } n && n.TryGetDouble(out var real) && double.IsFinite(real) ? real : null;
+
+    private static readonly long MinUnixTime = DateTimeOffset.MinValue.ToUnixTimeSeconds();
+    private static readonly long MaxUnixTime = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
     private static string TranscriptText(JsonElement transcript)
     {

@@ -34,6 +34,38 @@ public sealed class DetailTests : ApiTests
         Assert.Equal(JsonValueKind.Null, links.GetProperty("audio").ValueKind);
     }
 
+    public static TheoryData<string, string> OddValues => new()
+    {
+        { "start far in the future", "\"metadata\":{\"start_time_unix_secs\":99999999999999,\"call_duration_secs\":5}" },
+        { "start before year one", "\"metadata\":{\"start_time_unix_secs\":-99999999999999}" },
+        { "start past a long", "\"metadata\":{\"start_time_unix_secs\":1e30,\"call_duration_secs\":-1e30}" },
+        { "start past a double", "\"metadata\":{\"start_time_unix_secs\":1e400,\"call_duration_secs\":1e400}" },
+        { "start as a huge string", "\"metadata\":{\"start_time_unix_secs\":\"9223372036854775807\"}" },
+        { "turn times past a double", "\"transcript\":[{\"role\":\"agent\",\"message\":\"odd\",\"time_in_call_secs\":1e400},{\"role\":\"user\",\"time_in_call_secs\":-1e400}]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OddValues))]
+    public async Task Out_of_range_values_in_a_stored_transcription_never_break_reading(string name, string fields)
+    {
+        var id = "odd-" + name.Replace(' ', '-');
+        await StoreAsync($$$"""{"type":"post_call_transcription","event_timestamp":99999999999999,"data":{"agent_id":"odd-agent","conversation_id":"{{{id}}}","status":"done",{{{fields}}}}}""");
+        await StoreAsync($$$"""{"type":"call_initiation_failure","event_timestamp":-99999999999999,"data":{"agent_id":"odd-agent","conversation_id":"{{{id}}}-failed","failure_reason":"busy"}}""");
+
+        var list = await GetAsync("/api/conversations?agent_id=odd-agent");
+        Assert.Equal(HttpStatusCode.OK, list.Status);
+        Assert.Equal(2, list.Data.GetProperty("conversations").GetArrayLength());
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("/api/conversations?q=odd")).Status);
+        foreach (var each in new[] { id, id + "-failed" })
+        {
+            var detail = await GetAsync($"/api/conversations/{each}");
+            Assert.Equal(HttpStatusCode.OK, detail.Status);
+            // A start time no calendar holds is left out, and the call is dated by when it arrived.
+            var started = detail.Data.GetProperty("conversation").GetProperty("started_at").GetDateTimeOffset();
+            Assert.InRange(started, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1));
+        }
+    }
+
     [Fact]
     public async Task Evaluation_criteria_collected_data_and_tool_calls_come_through()
     {

@@ -124,6 +124,7 @@ internal static class BadInputCatalogue
         foreach (var (path, body) in new[]
         {
             ("/webhook", ""), ("/webhook", "{"), ("/webhook", "[]"), ("/webhook", "{\"event_type\":null}"), ("/webhook", "{\"event_type\":\"x\",\"timestamp\":true}"),
+            ("/webhook", "{\"event_type\":\"x\",\"timestamp\":-100000000000}"), ("/echo", "{\"event_type\":\"x\",\"timestamp\":1e400}"),
             ("/echo", ""), ("/echo", "{\"user_id\":5,\"event_type\":\"x\"}"), ("/echo", "{\"event_type\":{}}"), ("/echo", new string('[', 100)),
         })
         {
