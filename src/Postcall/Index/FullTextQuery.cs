@@ -14,10 +14,20 @@ public static class FullTextQuery
         return words.Count == 0 ? null : string.Join(' ', words.Select(w => $"\"{w}\"")) + "*";
     }
 
-    /// <summary>The words of <paramref name="typed"/> that take part in the search, quotes removed.</summary>
+    /// <summary>
+    /// The words of <paramref name="typed"/> that take part in the search, quotes removed. Control characters (a NUL
+    /// from <c>%00</c>, an escape) separate words like spaces do: they are the client's noise, never the index's fault.
+    /// </summary>
     public static IReadOnlyList<string> Words(string? typed) => string.IsNullOrWhiteSpace(typed) ? [] :
     [
-        .. typed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .. string.Create(typed.Length, typed, static (chars, text) =>
+            {
+                for (var i = 0; i < text.Length; i++)
+                {
+                    chars[i] = char.IsControl(text[i]) ? ' ' : text[i];
+                }
+            })
+            .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(w => w.Replace("\"", string.Empty, StringComparison.Ordinal))
             .Where(w => w.Any(char.IsLetterOrDigit))
             .Take(MaxWords),

@@ -58,6 +58,10 @@ public sealed class ListTests : ApiTests
     [InlineData("?q=refund&agent_id=sales-agent", new string[0])]
     [InlineData("?q=%22%20NEAR(%20zzz*", new string[0])]
     [InlineData("?q=%22OR%22", new[] { "conv_refund_7f3a" })]
+    [InlineData("?q=ref%00und", new string[0])]
+    [InlineData("?q=refund%00", new[] { "conv_refund_7f3a" })]
+    [InlineData("?q=%00", new[] { "conv_refund_7f3a", "conv_booking_2c91", "conv_busy_e210", "conv_billing_9d04", "conv_hours_51be" })]
+    [InlineData("?q=%1B%0D%0Arefund%7F", new[] { "conv_refund_7f3a" })]
     [InlineData("?agent_id=", new[] { "conv_refund_7f3a", "conv_booking_2c91", "conv_busy_e210", "conv_billing_9d04", "conv_hours_51be" })]
     public async Task Filters_and_search(string query, string[] expected)
     {

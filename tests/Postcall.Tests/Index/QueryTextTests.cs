@@ -13,6 +13,9 @@ public sealed class QueryTextTests
     [InlineData("  refund   order ", "\"refund\" \"order\"*")]
     [InlineData("say \"hi\" NOT", "\"say\" \"hi\" \"NOT\"*")]
     [InlineData("col:val (x)", "\"col:val\" \"(x)\"*")]
+    [InlineData("a\0b", "\"a\" \"b\"*")]
+    [InlineData("\0\u0001\u001b\u007f", null)]
+    [InlineData("re\u0085fund\u2028", "\"re\" \"fund\"*")]
     public void Typed_words_become_a_safe_fts_query(string? typed, string? expected) => Assert.Equal(expected, FullTextQuery.From(typed));
 
     [Fact]
