@@ -4,23 +4,23 @@ using Postcall.Storage;
 
 namespace Postcall.Observability;
 
-/// <summary>Ready when a file can be written and removed under the storage root and free space is above the floor.</summary>
+/// <summary>
+/// Ready when a delivery could be stored now: a temp file written and renamed into a new folder under the root (what a
+/// commit does), and free space above the floor.
+/// </summary>
 public sealed class StorageReadinessCheck(PayloadStore store, PostcallSettings settings) : IHealthCheck
 {
     public const string Name = "storage";
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var probe = Path.Combine(store.StateDirectory, $"ready-{Guid.NewGuid():N}.probe");
         try
         {
-            Directory.CreateDirectory(store.StateDirectory);
-            await File.WriteAllBytesAsync(probe, [1], cancellationToken);
-            File.Delete(probe);
+            await store.ProbeCommitAsync(cancellationToken);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (StorageException e)
         {
-            return HealthCheckResult.Unhealthy($"the storage root {store.Root} is not writable: {e.Message}");
+            return HealthCheckResult.Unhealthy($"conversations cannot be stored under {store.Root}: {e.InnerException?.Message ?? e.Message}");
         }
 
         var free = new DriveInfo(store.Root).AvailableFreeSpace;

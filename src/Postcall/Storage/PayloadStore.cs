@@ -55,6 +55,34 @@ public sealed class PayloadStore
         }
     }
 
+    /// <summary>
+    /// Does what storing a delivery does, with a probe instead of a payload: writes a temp file in the state folder,
+    /// creates a folder under the root (named so it can never be a conversation) and renames the file into it, then
+    /// removes both. Throws <see cref="StorageException"/> when any step is refused.
+    /// </summary>
+    public Task ProbeCommitAsync(CancellationToken cancellationToken = default) => StorageException.Guard(async () =>
+    {
+        var folder = System.IO.Path.Combine(Root, $".ready-{Guid.NewGuid():N}");
+        await using (var temp = CreateTemp())
+        {
+            await temp.WriteAsync(new byte[] { 1 }, cancellationToken);
+            temp.Close();
+            try
+            {
+                Directory.CreateDirectory(folder);
+                File.Move(temp.Path, System.IO.Path.Combine(folder, "probe"));
+                temp.Committed = true;
+            }
+            finally
+            {
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+        }
+    });
+
     public string DirectoryFor(ConversationId id) => System.IO.Path.Combine(Root, id.Value);
 
     public string PathFor(ConversationId id, PayloadKind kind) => System.IO.Path.Combine(DirectoryFor(id), kind.FileName(id));

@@ -33,6 +33,40 @@ public sealed class ReadinessTests
     }
 
     [Fact]
+    public async Task Ready_is_503_while_no_conversation_folder_can_be_made_though_the_state_folder_is_writable()
+    {
+        await using var factory = new PostcallFactory();
+        var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await ReadyAsync(factory)).Status);
+
+        // Tests run as root, where file modes do not stop writes: the immutable flag does. The root refuses new
+        // entries while its .postcall folder (temp files, the index) stays writable.
+        Chattr("+i", factory.PayloadRoot);
+        try
+        {
+            var notReady = await ReadyAsync(factory);
+            Assert.Equal("not_ready", notReady.AssertError(HttpStatusCode.ServiceUnavailable));
+            Assert.StartsWith("Not ready: storage: conversations cannot be stored", notReady.Field("message"), StringComparison.Ordinal);
+            using var delivery = await client.SendAsync(Deliveries.SignedRequest(Deliveries.Transcription("blocked")), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, delivery.StatusCode);
+        }
+        finally
+        {
+            Chattr("-i", factory.PayloadRoot);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await ReadyAsync(factory)).Status);
+        PayloadRootAssertions.NothingStored(factory.PayloadRoot);
+    }
+
+    private static void Chattr(string flag, string path)
+    {
+        using var chattr = System.Diagnostics.Process.Start("chattr", [flag, path]);
+        chattr.WaitForExit();
+        Assert.True(chattr.ExitCode == 0, $"chattr {flag} {path} failed: the test needs root on a file system with the immutable flag (ext4, xfs, btrfs)");
+    }
+
+    [Fact]
     public async Task Ready_is_503_when_free_space_is_below_the_floor()
     {
         await using var factory = new PostcallFactory(new() { ["POSTCALL_MIN_FREE_BYTES"] = "1000000000000000000" });
