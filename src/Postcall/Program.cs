@@ -24,6 +24,11 @@ try
     // root (./payloads by default) lies inside it: one inotify watch, and events, per conversation folder.
     var builder = WebApplication.CreateBuilder([.. args.Where(a => a != ServiceTunnel.Flag), "--hostBuilder:reloadConfigOnChange=false"]);
     builder.AddPostcall();
+    if (tunnel)
+    {
+        builder.AddServiceTunnel();
+    }
+
     var app = builder.Build();
     app.MapPostcall();
     if (tunnel)

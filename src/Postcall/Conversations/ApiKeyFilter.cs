@@ -1,10 +1,16 @@
-using System.Net;
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using Postcall.Http;
 
 namespace Postcall.Conversations;
 
-/// <summary>The read API's gate: a configured key as a Bearer token, or for audio a media token; failures are rate-limited.</summary>
+/// <summary>
+/// The gate of everything that needs a key: a configured key as a Bearer token, or for audio a media token. A correct
+/// key always passes. Wrong and missing keys are counted per client (<see cref="ClientOrigin"/>); past the limit that
+/// client's further wrong keys get 429 until the window ends, so nobody can lock a key holder out by failing on their
+/// behalf, and guessing stays slow and visible.
+/// </summary>
 public static class ApiKeyFilter
 {
     /// <summary>Marks an endpoint whose <c>{id}</c> may instead be authorized by a <see cref="MediaTokens"/> <c>access</c> query value.</summary>
@@ -13,33 +19,31 @@ public static class ApiKeyFilter
     public const string MediaTokenQuery = "access";
 
     public static RouteGroupBuilder RequireApiKey(this RouteGroupBuilder group) => group.AddEndpointFilter(async (invocation, next) =>
-    {
-        var context = invocation.HttpContext;
-        var services = context.RequestServices;
-        var limiter = services.GetRequiredService<FailedAttemptLimiter>();
-        var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
-        if (limiter.IsLockedOut(client))
-        {
-            return TooMany(context);
-        }
+        Refusal(invocation.HttpContext, "This API needs a key: send Authorization: Bearer <POSTCALL_API_KEY>.") ?? await next(invocation));
 
+    /// <summary>Null when the request may pass; otherwise the answer that refuses it (401 or 429).</summary>
+    public static IResult? Refusal(HttpContext context, string missingKeyMessage)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var services = context.RequestServices;
         var authorization = context.Request.Headers.Authorization.ToString();
         if (services.GetRequiredService<ApiKeyCheck>().IsAuthorized(authorization) || HasMediaToken(context))
         {
-            return await next(invocation);
+            return null;
         }
 
-        if (!limiter.RecordFailure(client))
+        var limiter = services.GetRequiredService<FailedAttemptLimiter>();
+        var client = context.Origin().Client;
+        if (limiter.IsLockedOut(client) || !limiter.RecordFailure(client))
         {
             return TooMany(context);
         }
 
         context.Response.Headers.WWWAuthenticate = "Bearer";
         return authorization.Length == 0 && !context.Request.Query.ContainsKey(MediaTokenQuery)
-            ? ApiResults.Error(context, StatusCodes.Status401Unauthorized, ErrorCodes.ApiKeyMissing,
-                "This API needs a key: send Authorization: Bearer <POSTCALL_API_KEY>.")
+            ? ApiResults.Error(context, StatusCodes.Status401Unauthorized, ErrorCodes.ApiKeyMissing, missingKeyMessage)
             : ApiResults.Error(context, StatusCodes.Status401Unauthorized, ErrorCodes.ApiKeyInvalid, "The API key is not valid.");
-    });
+    }
 
     private static bool HasMediaToken(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<AllowsMediaToken>() is not null
@@ -47,10 +51,10 @@ public static class ApiKeyFilter
         && context.Request.Query[MediaTokenQuery] is { Count: 1 } token
         && context.RequestServices.GetRequiredService<MediaTokens>().IsValid(id, token.ToString());
 
-    private static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<ErrorEnvelope> TooMany(HttpContext context)
+    private static JsonHttpResult<ErrorEnvelope> TooMany(HttpContext context)
     {
-        context.Response.Headers[HeaderNames.RetryAfter] = ((int)FailedAttemptLimiter.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers[HeaderNames.RetryAfter] = ((int)FailedAttemptLimiter.Window.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         return ApiResults.Error(context, StatusCodes.Status429TooManyRequests, ErrorCodes.TooManyAttempts,
-            "Too many failed attempts from this address; try again in a minute.");
+            "Too many wrong keys from this address; try again in a minute.");
     }
 }

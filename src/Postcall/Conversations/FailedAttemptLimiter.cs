@@ -5,7 +5,7 @@ namespace Postcall.Conversations;
 
 /// <summary>
 /// Counts wrong or missing keys per client address; past <see cref="Attempts"/> in a <see cref="Window"/> that
-/// address is refused (429), right key or not, until the window ends. Successful requests cost nothing.
+/// address's wrong keys are refused (429) until the window ends. A correct key is never counted nor refused.
 /// </summary>
 public sealed class FailedAttemptLimiter : IDisposable
 {

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.HttpOverrides;
 using Postcall.Conversations;
 using Postcall.Dashboard;
 using Postcall.ElevenLabs;
@@ -18,9 +17,8 @@ public static partial class PostcallApp
         var settings = app.Services.GetRequiredService<PostcallSettings>();
         PrepareStorage(app, settings);
 
-        // A proxy on this machine (the tunnel's ngrok agent, a local nginx) makes every client look like loopback, so
-        // one client's wrong API keys would lock everyone out. Loopback alone may say who the client is (the defaults).
-        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor });
+        // Who the client is, and whether the request is local, before anything counts or logs it.
+        app.UseClientOrigin();
         app.UseRequestIds();
         app.UseRequestLogging();
         app.UseErrorEnvelopes();
@@ -35,7 +33,7 @@ public static partial class PostcallApp
         app.MapOpenApi(PostcallOpenApi.DocumentPath);
         app.MapHealth();
         app.MapReadiness();
-        app.MapPostcallMetrics();
+        app.MapPostcallMetrics(settings.MetricsPublic);
         app.MapGenericWebhooks();
         app.MapPostCall();
         if (settings.ApiKeys.Count > 0)

@@ -6,7 +6,9 @@ using Postcall.Conversations;
 using Postcall.ElevenLabs;
 using Postcall.Index;
 using Postcall.Observability;
+using Postcall.Http;
 using Postcall.Storage;
+using Postcall.Tunnel;
 
 namespace Postcall.Hosting;
 
@@ -31,6 +33,7 @@ public static class PostcallServices
         var services = builder.Services;
         services.AddSingleton(sp => PostcallSettings.Load(key => sp.GetRequiredService<IConfiguration>()[key]));
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ClientOrigin(sp.GetRequiredService<PostcallSettings>().TrustedProxies, sp.GetService<TunnelListener>()?.Port));
         services.AddSingleton(sp => new PayloadStore(sp.GetRequiredService<PostcallSettings>().PayloadPath));
         services.AddSingleton<PostCallReceiver>();
         services.AddConversationIndex();

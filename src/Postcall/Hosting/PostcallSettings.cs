@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Postcall.Tunnel;
 
 namespace Postcall.Hosting;
@@ -16,6 +17,9 @@ public sealed record PostcallSettings
     public const string MinFreeBytesVariable = "POSTCALL_MIN_FREE_BYTES";
     public const string ApiKeyVariable = "POSTCALL_API_KEY";
     public const string RetentionDaysVariable = "POSTCALL_RETENTION_DAYS";
+    public const string TrustedProxiesVariable = "POSTCALL_TRUSTED_PROXIES";
+    public const string MetricsPublicVariable = "POSTCALL_METRICS_PUBLIC";
+    public const string TunnelInspectVariable = "POSTCALL_TUNNEL_INSPECT";
     public const string DefaultPayloadPath = "./payloads";
     public const int MinApiKeyLength = 16;
     public const long DefaultMinFreeBytes = 100L * 1024 * 1024;
@@ -49,6 +53,18 @@ public sealed record PostcallSettings
     /// <summary>Readiness fails below this much free space under the storage root.</summary>
     public long MinFreeBytes { get; init; } = DefaultMinFreeBytes;
 
+    /// <summary>
+    /// Proxies whose <c>X-Forwarded-For</c> names the client (addresses or CIDR ranges); none by default. The tunnel
+    /// that <c>--tunnel</c> runs is trusted without being listed.
+    /// </summary>
+    public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
+
+    /// <summary>Serve <c>/metrics</c> to anyone; by default only to local requests and to holders of an API key.</summary>
+    public bool MetricsPublic { get; init; }
+
+    /// <summary>Turn on the ngrok agent's request inspector (127.0.0.1:4040), which records whole requests.</summary>
+    public bool TunnelInspect { get; init; }
+
     /// <summary>How long <c>--tunnel</c> waits for ngrok's public URL.</summary>
     public TimeSpan TunnelTimeout { get; init; } = TimeSpan.FromSeconds(NgrokOptions.DefaultStartTimeoutSeconds);
 
@@ -62,6 +78,9 @@ public sealed record PostcallSettings
             HmacKeys = ParseList(read(HmacKeyVariable)),
             PayloadPath = NonEmpty(read(PayloadPathVariable)) ?? DefaultPayloadPath,
             ApiKeys = ParseApiKeys(read(ApiKeyVariable), errors),
+            TrustedProxies = ParseNetworks(read(TrustedProxiesVariable), TrustedProxiesVariable, errors),
+            MetricsPublic = ParseBool(read(MetricsPublicVariable), MetricsPublicVariable, errors),
+            TunnelInspect = ParseBool(read(TunnelInspectVariable), TunnelInspectVariable, errors),
             Retention = ParseRetention(read(RetentionDaysVariable), errors),
             AppName = NonEmpty(read("APP_NAME")) ?? "Postcall",
             AppVersion = NonEmpty(read("APP_VERSION")) ?? "1.0.0",
@@ -96,6 +115,29 @@ public sealed record PostcallSettings
         }
 
         return keys;
+    }
+
+    /// <summary>Addresses (<c>10.0.0.7</c>, <c>::1</c>) and CIDR ranges (<c>10.0.0.0/8</c>), comma-separated.</summary>
+    private static IPNetwork[] ParseNetworks(string? value, string name, List<string> errors)
+    {
+        var networks = new List<IPNetwork>();
+        foreach (var entry in ParseList(value))
+        {
+            if (IPNetwork.TryParse(entry, out var network))
+            {
+                networks.Add(network);
+            }
+            else if (IPAddress.TryParse(entry, out var address))
+            {
+                networks.Add(new IPNetwork(address, address.GetAddressBytes().Length * 8));
+            }
+            else
+            {
+                errors.Add($"{name} must list IP addresses or CIDR ranges such as 10.0.0.0/8, comma-separated (got '{entry}').");
+            }
+        }
+
+        return [.. networks];
     }
 
     private static TimeSpan? ParseRetention(string? value, List<string> errors)

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Postcall.Conversations;
+using Postcall.Http;
 
 namespace Postcall.Observability;
 
@@ -43,6 +45,29 @@ public static class PostcallTelemetry
         return services;
     }
 
-    public static IEndpointConventionBuilder MapPostcallMetrics(this IEndpointRouteBuilder app) =>
-        app.MapPrometheusScrapingEndpoint(MetricsPath).WithTags("Observability");
+    /// <summary>
+    /// <c>/metrics</c>, for local requests and API key holders (a scraper sends <c>Authorization: Bearer</c>), or for
+    /// anyone with <c>POSTCALL_METRICS_PUBLIC=true</c>: through a tunnel it would otherwise tell the internet how many
+    /// calls come in and how much disk is left.
+    /// </summary>
+    public static IEndpointConventionBuilder MapPostcallMetrics(this IEndpointRouteBuilder app, bool isPublic) =>
+        app.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider: null, configureBranchedPipeline: branch =>
+        {
+            if (!isPublic)
+            {
+                branch.Use(async (context, next) =>
+                {
+                    if (!context.Origin().IsLocal && ApiKeyFilter.Refusal(context, MetricsKeyMessage) is { } refusal)
+                    {
+                        await refusal.ExecuteAsync(context);
+                        return;
+                    }
+
+                    await next(context);
+                });
+            }
+        }, optionsName: null).WithTags("Observability");
+
+    private const string MetricsKeyMessage =
+        "Metrics are served to local requests and to API key holders: send Authorization: Bearer <POSTCALL_API_KEY>, or set POSTCALL_METRICS_PUBLIC=true.";
 }

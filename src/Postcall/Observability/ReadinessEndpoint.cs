@@ -24,17 +24,23 @@ public static class ReadinessEndpoint
             .WithSummary("Readiness: the storage root is writable with free space above POSTCALL_MIN_FREE_BYTES")
             .ProducesErrors(StatusCodes.Status503ServiceUnavailable);
 
+    /// <remarks>
+    /// The checks' descriptions (the storage root, free space, how many conversations) go to local requests only;
+    /// anyone else, a load balancer or someone through the tunnel, learns which checks pass and nothing more.
+    /// </remarks>
     private static async Task<Results<Ok<SuccessEnvelope<IReadOnlyList<CheckReport>>>, JsonHttpResult<ErrorEnvelope>>> CheckAsync(
         HttpContext context, HealthCheckService health, CancellationToken cancellationToken)
     {
         var report = await health.CheckHealthAsync(cancellationToken);
-        IReadOnlyList<CheckReport> checks = [.. report.Entries.Select(e => new CheckReport(e.Key, e.Value.Status.ToString().ToLowerInvariant(), e.Value.Description))];
+        var detailed = context.Origin().IsLocal;
+        IReadOnlyList<CheckReport> checks = [.. report.Entries.Select(e => new CheckReport(
+            e.Key, e.Value.Status.ToString().ToLowerInvariant(), detailed ? e.Value.Description : null))];
         if (report.Status != HealthStatus.Unhealthy)
         {
             return ApiResults.Success(context, "Ready", checks);
         }
 
-        var failing = string.Join("; ", checks.Where(c => c.Status == "unhealthy").Select(c => $"{c.Name}: {c.Description}"));
+        var failing = string.Join("; ", checks.Where(c => c.Status == "unhealthy").Select(c => detailed ? $"{c.Name}: {c.Description}" : c.Name));
         return ApiResults.Error(context, StatusCodes.Status503ServiceUnavailable, "not_ready", $"Not ready: {failing}");
     }
 }

@@ -1,0 +1,117 @@
+using System.Net;
+using Microsoft.Extensions.Primitives;
+
+namespace Postcall.Http;
+
+/// <summary>
+/// Who a request comes from, decided once per request before anything else looks at it.
+/// <list type="bullet">
+/// <item>The client is the socket's peer, unless that peer is a trusted proxy (<c>POSTCALL_TRUSTED_PROXIES</c>) or the
+/// request arrived on the tunnel's own loopback port: then it is the right-most address in <c>X-Forwarded-For</c> that
+/// is not itself a trusted proxy. Nobody else's <c>X-Forwarded-For</c> counts, loopback's included, so a local process
+/// cannot name whom it speaks for.</item>
+/// <item>A request is local when its peer is loopback (or a Unix socket), it did not come through the tunnel, and it
+/// carries no forwarding header: whatever a proxy on this machine relays from the internet is not local.</item>
+/// </list>
+/// </summary>
+public sealed class ClientOrigin
+{
+    public static readonly string[] ForwardingHeaders = ["X-Forwarded-For", "Forwarded", "X-Real-IP", "X-Forwarded-Host"];
+
+    /// <summary>More hops than this in one <c>X-Forwarded-For</c> are not read.</summary>
+    private const int MaxHops = 32;
+
+    private readonly IReadOnlyList<IPNetwork> _trustedProxies;
+    private readonly int? _tunnelPort;
+
+    /// <param name="tunnelPort">The loopback port only the tunnel's agent is pointed at, when there is one.</param>
+    public ClientOrigin(IReadOnlyList<IPNetwork> trustedProxies, int? tunnelPort)
+    {
+        ArgumentNullException.ThrowIfNull(trustedProxies);
+        _trustedProxies = trustedProxies;
+        _tunnelPort = tunnelPort;
+    }
+
+    /// <summary>What was decided about one request.</summary>
+    public sealed record Origin(IPAddress Client, bool IsLocal, bool ViaTunnel);
+
+    public Origin Decide(ConnectionInfo connection, IHeaderDictionary headers)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(headers);
+        // No peer address: a Unix domain socket, which only processes on this machine can reach.
+        var peer = Normalize(connection.RemoteIpAddress ?? IPAddress.Loopback);
+        var viaTunnel = _tunnelPort is { } port && connection.LocalPort == port
+            && connection.LocalIpAddress is { } local && IPAddress.IsLoopback(local);
+        var forwarded = ForwardingHeaders.Any(headers.ContainsKey);
+        var isLocal = IPAddress.IsLoopback(peer) && !viaTunnel && !forwarded;
+        var client = viaTunnel || IsTrustedProxy(peer) ? ForwardedClient(headers["X-Forwarded-For"]) ?? peer : peer;
+        return new Origin(client, isLocal, viaTunnel);
+    }
+
+    public bool IsTrustedProxy(IPAddress address) => _trustedProxies.Any(n => n.Contains(Normalize(address)));
+
+    /// <summary>The right-most hop that is not a trusted proxy; the left-most when all are; null when none parses.</summary>
+    private IPAddress? ForwardedClient(StringValues values)
+    {
+        var hops = values.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
+        IPAddress? client = null;
+        for (var i = hops.Count - 1; i >= Math.Max(0, hops.Count - MaxHops); i--)
+        {
+            if (!TryParseHop(hops[i], out var hop))
+            {
+                break;
+            }
+
+            client = hop;
+            if (!IsTrustedProxy(hop))
+            {
+                break;
+            }
+        }
+
+        return client;
+    }
+
+    /// <summary>An address, with or without a port (<c>203.0.113.7:4711</c>, <c>[2001:db8::1]:443</c>).</summary>
+    private static bool TryParseHop(string text, out IPAddress address)
+    {
+        address = IPAddress.None;
+        if (!IPEndPoint.TryParse(text, out var endpoint))
+        {
+            return false;
+        }
+
+        address = Normalize(endpoint.Address);
+        return true;
+    }
+
+    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+}
+
+public static class ClientOriginExtensions
+{
+    /// <summary>
+    /// Decides each request's <see cref="ClientOrigin.Origin"/> and puts the client in
+    /// <see cref="ConnectionInfo.RemoteIpAddress"/>, so rate limits and logs see the same client.
+    /// </summary>
+    public static IApplicationBuilder UseClientOrigin(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var origins = app.ApplicationServices.GetRequiredService<ClientOrigin>();
+        return app.Use((context, next) =>
+        {
+            var origin = origins.Decide(context.Connection, context.Request.Headers);
+            context.Features.Set(origin);
+            context.Connection.RemoteIpAddress = origin.Client;
+            return next(context);
+        });
+    }
+
+    /// <summary>The request's origin; a request that did not pass the middleware counts as remote.</summary>
+    public static ClientOrigin.Origin Origin(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Features.Get<ClientOrigin.Origin>() ?? new ClientOrigin.Origin(context.Connection.RemoteIpAddress ?? IPAddress.None, false, false);
+    }
+}
