@@ -15,6 +15,7 @@ if (state is not null)
     Directory.CreateDirectory(state);
     File.WriteAllText(Path.Combine(state, "pid"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
     File.WriteAllLines(Path.Combine(state, "args"), args);
+    File.WriteAllLines(Path.Combine(state, "env"), Environment.GetEnvironmentVariables().Keys.Cast<string>().Order(StringComparer.Ordinal));
 }
 
 void Log(object entry) => Console.WriteLine(JsonSerializer.Serialize(entry));
@@ -36,6 +37,14 @@ if (string.IsNullOrEmpty(token) || mode == "no-token")
     Log(new { lvl = "eror", msg = "failed to reconnect session", obj = "tunnels.session", err = "authentication failed: Usage of ngrok requires a verified account and authtoken.\n\nSign up for an account: https://dashboard.ngrok.com/signup\n\nERR_NGROK_4018\n", t = Now() });
     Console.Error.WriteLine("ERROR:  authentication failed: Usage of ngrok requires a verified account and authtoken.");
     Console.Error.WriteLine("ERROR:  ERR_NGROK_4018");
+    return 1;
+}
+
+if (mode == "leaky")
+{
+    // An agent whose error quotes its configuration, token and all.
+    Log(new { lvl = "eror", msg = "failed to start", obj = "config", err = $"invalid configuration: authtoken: {token} is not valid for region eu", t = Now() });
+    Console.Error.WriteLine($"ERROR:  the authtoken {token} was rejected (authtoken={token})");
     return 1;
 }
 

@@ -12,9 +12,13 @@ internal static class TunnelCommand
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for ngrok's public URL.", DefaultValueFactory = _ => NgrokOptions.DefaultStartTimeoutSeconds };
         port.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 65535) { r.AddError("--port must be between 1 and 65535."); } });
         timeout.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--timeout must be at least 1 second."); } });
+        var inspect = new Option<bool>("--inspect")
+        {
+            Description = "Let ngrok's inspector (127.0.0.1:4040) record every request and answer, bodies included. Off by default: they carry transcripts and API keys.",
+        };
         var command = new Command("tunnel", "Open a public HTTPS URL to the local service through the ngrok agent (Ctrl+C closes it).")
         {
-            port, timeout,
+            port, timeout, inspect,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -25,6 +29,7 @@ internal static class TunnelCommand
                 ExecutablePath = environment.Get(NgrokOptions.PathVariable),
                 SearchPath = environment.Get("PATH"),
                 StartTimeout = TimeSpan.FromSeconds(result.GetValue(timeout)),
+                Inspect = result.GetValue(inspect),
             };
             NgrokAgent agent;
             try

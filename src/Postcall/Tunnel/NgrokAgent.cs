@@ -7,7 +7,9 @@ namespace Postcall.Tunnel;
 /// <summary>
 /// The ngrok agent (v3) as a child process with JSON logs on stdout. The public URL comes from its
 /// <c>started tunnel</c> line, or from its local API (<c>/api/tunnels</c>) whose address it logs. Disposing stops it:
-/// SIGTERM, then a kill after a grace period, so no agent outlives us.
+/// SIGTERM, then a kill after a grace period; if we are killed outright, <see cref="AgentProcess"/> makes the kernel kill
+/// it too. It gets only the environment it needs, its request inspector is off unless asked, and its error text is
+/// shown with the authtoken redacted.
 /// </summary>
 public sealed class NgrokAgent : IAsyncDisposable
 {
@@ -33,33 +35,7 @@ public sealed class NgrokAgent : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var executable = NgrokExecutable.Find(options.ExecutablePath, options.SearchPath);
-        var info = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "http", options.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--log", "stdout", "--log-format", "json" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        if (!string.IsNullOrEmpty(options.AuthToken))
-        {
-            info.Environment[NgrokOptions.AuthTokenVariable] = options.AuthToken;
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(info) ?? throw new TunnelException($"Could not start {executable}.");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new TunnelException($"Could not start {executable}: {e.Message}", e);
-        }
-
+        var process = await AgentProcess.StartAsync(executable, Arguments(options), AgentEnvironment(options));
         var agent = new NgrokAgent(process, options);
         try
         {
@@ -72,6 +48,41 @@ public sealed class NgrokAgent : IAsyncDisposable
             throw;
         }
     }
+
+    private static List<string> Arguments(NgrokOptions options) =>
+    [
+        "http", options.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        $"--inspect={(options.Inspect ? "true" : "false")}", "--log", "stdout", "--log-format", "json",
+    ];
+
+    /// <summary>
+    /// What the agent may see of ours: where to find itself, its config and certificates, proxies, and its authtoken.
+    /// Nothing else: the service's environment holds webhook secrets and API keys.
+    /// </summary>
+    private static Dictionary<string, string> AgentEnvironment(NgrokOptions options)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in PassedVariables)
+        {
+            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)
+            {
+                environment[name] = value;
+            }
+        }
+
+        if (!string.IsNullOrEmpty(options.AuthToken))
+        {
+            environment[NgrokOptions.AuthTokenVariable] = options.AuthToken;
+        }
+
+        return environment;
+    }
+
+    private static readonly string[] PassedVariables =
+    [
+        "PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "TZ", "LANG", "LC_ALL", "XDG_CONFIG_HOME", "SSL_CERT_FILE", "SSL_CERT_DIR",
+        "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "no_proxy", "all_proxy",
+    ];
 
     private async Task WaitForUrlAsync(CancellationToken cancellationToken)
     {
@@ -170,6 +181,8 @@ public sealed class NgrokAgent : IAsyncDisposable
 
     private void AddError(string text)
     {
+        // ngrok's messages can quote its configuration, authtoken included: nothing of it is shown as it came.
+        text = NgrokErrors.Redact(text, _options.AuthToken);
         lock (_gate)
         {
             if (_errors.Length < 4096)

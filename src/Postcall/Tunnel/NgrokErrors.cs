@@ -1,8 +1,27 @@
+using System.Text.RegularExpressions;
+
 namespace Postcall.Tunnel;
 
 /// <summary>Turns the agent's own error text into a message with a next step for the usual causes.</summary>
-internal static class NgrokErrors
+internal static partial class NgrokErrors
 {
+    public const string Redacted = "[redacted]";
+
+    /// <summary>The authtoken, and whatever follows an <c>authtoken</c> key, replaced by <see cref="Redacted"/>.</summary>
+    public static string Redact(string text, string? authToken)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!string.IsNullOrEmpty(authToken))
+        {
+            text = text.Replace(authToken, Redacted, StringComparison.Ordinal);
+        }
+
+        return AuthTokenValue().Replace(text, m => m.Groups["key"].Value + Redacted);
+    }
+
+    [GeneratedRegex(@"(?<key>auth[_-]?token[""']?\s*[:=]\s*[""']?)[^\s""',;]+", RegexOptions.IgnoreCase)]
+    private static partial Regex AuthTokenValue();
+
     public static string Explain(string ngrokText)
     {
         var hint = ngrokText switch

@@ -19,6 +19,12 @@ public sealed record NgrokOptions
 
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(DefaultStartTimeoutSeconds);
 
+    /// <summary>
+    /// Let the agent record every request and answer (headers, bodies: transcripts, API keys) in its inspector on
+    /// 127.0.0.1:4040. Off unless asked.
+    /// </summary>
+    public bool Inspect { get; init; }
+
     /// <summary>How long the agent may take to exit after SIGTERM before it is killed.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
 }

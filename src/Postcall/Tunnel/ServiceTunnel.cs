@@ -45,6 +45,7 @@ public static partial class ServiceTunnel
                 AuthToken = settings.NgrokAuthToken,
                 ExecutablePath = app.Configuration[NgrokOptions.PathVariable],
                 StartTimeout = settings.TunnelTimeout,
+                Inspect = settings.TunnelInspect,
             }, app.Lifetime.ApplicationStopping);
         }
         catch (Exception e) when (e is TunnelException or OperationCanceledException)

@@ -33,6 +33,9 @@ internal sealed class FakeNgrokAgent : IDisposable
 
     public string[] Args => File.ReadAllLines(Path.Combine(StateFolder, "args"));
 
+    /// <summary>The names of the variables in the agent's environment.</summary>
+    public string[] EnvironmentNames => File.ReadAllLines(Path.Combine(StateFolder, "env"));
+
     /// <summary>True while the agent process (reaped or not) still exists.</summary>
     public bool IsRunning => Pid is { } pid && Directory.Exists($"/proc/{pid}") && !IsZombie(pid);
 

@@ -27,16 +27,68 @@ public sealed class ServiceTunnelProcessTests : IDisposable
         await service.WaitForOutputAsync(line => line.EndsWith("/webhook/post-call", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         Assert.Contains($"https://fake-{agent.Pid}.ngrok-free.app/webhook/post-call", service.OutputLines);
         Assert.Contains($"Tunnel open: https://fake-{agent.Pid}.ngrok-free.app -> http://localhost:{port}", service.OutputLines);
-        Assert.Equal(["http", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--log", "stdout", "--log-format", "json"], agent.Args);
+        // The agent is pointed at a loopback listener of its own, so the service knows what came through the tunnel.
+        var tunnelPort = int.Parse(agent.Args[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.NotEqual(port, tunnelPort);
+        Assert.Equal(["http", agent.Args[1], "--inspect=false", "--log", "stdout", "--log-format", "json"], agent.Args);
+        Assert.Contains("NGROK_AUTHTOKEN", agent.EnvironmentNames);
+        Assert.Empty(agent.EnvironmentNames.Except(TunnelCommandTests.AgentVariables));
 
+        var ct = TestContext.Current.CancellationToken;
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        using var delivery = await client.SendAsync(Deliveries.SignedRequest(Deliveries.Transcription("through-tunnel")), TestContext.Current.CancellationToken);
+        using var delivery = await client.SendAsync(Deliveries.SignedRequest(Deliveries.Transcription("direct")), ct);
         Assert.Equal(HttpStatusCode.OK, delivery.StatusCode);
+        using (var metrics = await client.GetAsync(new Uri("/metrics", UriKind.Relative), ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        }
+
+        // What the agent relays from the internet: stored like any delivery, but never local.
+        using var tunnel = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{tunnelPort}") };
+        using var relayed = Deliveries.SignedRequest(Deliveries.Transcription("through-tunnel"));
+        relayed.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        using (var stored = await tunnel.SendAsync(relayed, ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        }
+
+        using (var metrics = await tunnel.GetAsync(new Uri("/metrics", UriKind.Relative), ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, metrics.StatusCode);
+        }
+
+        var ready = await Envelope.ReadAsync(await tunnel.GetAsync(new Uri("/health/ready", UriKind.Relative), ct));
+        Assert.All(ready.Data.EnumerateArray(), check => Assert.Equal(System.Text.Json.JsonValueKind.Null, check.GetProperty("description").ValueKind));
 
         Assert.True(ProcessSignals.Terminate(service.Process.Id));
         await service.Process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         Assert.Equal(0, service.Process.ExitCode);
         Assert.False(agent.IsRunning, "the ngrok agent outlived the service");
+    }
+
+    [Fact]
+    public async Task An_agent_dies_with_a_service_killed_outright()
+    {
+        using var agent = new FakeNgrokAgent("ok");
+        using var service = new ServiceProcess(_workDir, new()
+        {
+            ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
+            ["NGROK_PATH"] = agent.ScriptPath,
+            ["NGROK_AUTHTOKEN"] = "tok_secret_123",
+            ["LOG_LEVEL"] = "WARNING",
+        }, "--tunnel", "--urls", $"http://127.0.0.1:{ServiceProcess.FreePort()}");
+        await service.WaitForOutputAsync(line => line.EndsWith("/webhook/post-call", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        Assert.True(agent.IsRunning);
+
+        service.Process.Kill(); // SIGKILL: no code of the service runs after this
+        await service.Process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (agent.IsRunning && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.False(agent.IsRunning, "the ngrok agent outlived a service killed with SIGKILL");
     }
 
     [Fact]

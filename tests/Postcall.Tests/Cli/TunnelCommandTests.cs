@@ -48,8 +48,47 @@ public sealed class TunnelCommandTests
         using var agent = new FakeNgrokAgent("ok");
         await RunUntilOpenThenStopAsync(agent);
 
-        Assert.Equal(["http", "8123", "--log", "stdout", "--log-format", "json"], agent.Args);
+        Assert.Equal(["http", "8123", "--inspect=false", "--log", "stdout", "--log-format", "json"], agent.Args);
         Assert.DoesNotContain(agent.Args, a => a.Contains("tok_secret_123", StringComparison.Ordinal));
+    }
+
+    /// <summary>Only what an agent needs: where things are, proxies, and its token. Not the secrets we run with.</summary>
+    public static readonly HashSet<string> AgentVariables =
+    [
+        "PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "TZ", "LANG", "LC_ALL", "XDG_CONFIG_HOME", "SSL_CERT_FILE", "SSL_CERT_DIR",
+        "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "no_proxy", "all_proxy", "NGROK_AUTHTOKEN",
+        // Set by the stand-in's own launcher script, after we start it.
+        "FAKE_NGROK_MODE", "FAKE_NGROK_STATE", "PWD", "SHLVL", "_",
+    ];
+
+    [Fact]
+    public async Task The_agent_gets_only_the_environment_it_needs()
+    {
+        using var agent = new FakeNgrokAgent("ok");
+        await RunUntilOpenThenStopAsync(agent);
+
+        Assert.Contains("NGROK_AUTHTOKEN", agent.EnvironmentNames);
+        Assert.Contains("PATH", agent.EnvironmentNames);
+        Assert.Empty(agent.EnvironmentNames.Except(AgentVariables));
+    }
+
+    [Fact]
+    public async Task The_inspector_is_on_only_when_asked()
+    {
+        using var agent = new FakeNgrokAgent("ok");
+        await RunUntilOpenThenStopAsync(agent, "--inspect");
+        Assert.Contains("--inspect=true", agent.Args);
+    }
+
+    [Fact]
+    public async Task An_authtoken_in_ngroks_error_text_is_redacted()
+    {
+        using var agent = new FakeNgrokAgent("leaky");
+        var run = await CliRunner.RunAsync(Environment(agent, "tok_leaky_2xYz81"), ["tunnel", "--port", "8123"]);
+
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Contains("[redacted]", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("tok_leaky_2xYz81", run.Error + run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
