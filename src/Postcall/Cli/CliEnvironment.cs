@@ -23,5 +23,5 @@ public sealed class CliEnvironment(Func<string, string?> environment, string wor
     public IReadOnlyList<string> SecretsOr(string? explicitSecret) =>
         !string.IsNullOrEmpty(explicitSecret) ? [explicitSecret]
         : Secrets.Count > 0 ? Secrets
-        : throw new CliException($"No secret: pass --secret or set {PostcallSettings.HmacKeyVariable} (environment or .env).");
+        : throw new CliException($"No secret: set {PostcallSettings.HmacKeyVariable} in the environment or .env (or pass --secret).");
 }

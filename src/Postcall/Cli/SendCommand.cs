@@ -21,7 +21,7 @@ internal static class SendCommand
                 r.AddError("--url must be an absolute http:// or https:// URL.");
             }
         });
-        var secret = new Option<string?>("--secret") { Description = "Webhook secret (default: the first of ELEVENLABS_POST_CALL_HMAC_KEY)." };
+        var secret = SecretOption.Create("default: the first of ELEVENLABS_POST_CALL_HMAC_KEY");
         var conversationId = new Option<string?>("--conversation-id") { Description = "Conversation id (default: a fresh one per delivery)." };
         var file = new Option<FileInfo?>("--file") { Description = "Send this body as is instead of building one." };
         var audio = new Option<FileInfo?>("--audio") { Description = "MP3 for audio deliveries (default: a short built-in recording)." };
@@ -52,7 +52,7 @@ internal static class SendCommand
             }
 
             using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-            var sender = new DeliverySender(client, new Uri(result.GetRequiredValue(url)), environment.SecretsOr(result.GetValue(secret))[0], time);
+            var sender = new DeliverySender(client, new Uri(result.GetRequiredValue(url)), SecretOption.Resolve(result, secret, environment, result.InvocationConfiguration.Error)[0], time);
             var output = result.InvocationConfiguration.Output;
             if (total == 1)
             {

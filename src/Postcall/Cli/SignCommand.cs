@@ -8,7 +8,7 @@ internal static class SignCommand
     public static Command Create(CliEnvironment environment, TimeProvider time)
     {
         var file = new Option<FileInfo>("--file") { Description = "The request body to sign, byte for byte.", Required = true };
-        var secret = new Option<string?>("--secret") { Description = "Webhook secret (default: the first of ELEVENLABS_POST_CALL_HMAC_KEY)." };
+        var secret = SecretOption.Create("default: the first of ELEVENLABS_POST_CALL_HMAC_KEY");
         var timestamp = new Option<long?>("--timestamp") { Description = "Unix seconds to sign at (default: now)." };
         var command = new Command("sign", "Print the elevenlabs-signature header value for a body, as ElevenLabs computes it.")
         {
@@ -16,7 +16,7 @@ internal static class SignCommand
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var key = environment.SecretsOr(result.GetValue(secret))[0];
+            var key = SecretOption.Resolve(result, secret, environment, result.InvocationConfiguration.Error)[0];
             var body = CliFiles.Open(result.GetRequiredValue(file));
             await using (body)
             {

@@ -11,14 +11,14 @@ internal static class VerifyCommand
     {
         var file = new Option<FileInfo>("--file") { Description = "The request body, byte for byte.", Required = true };
         var signature = new Option<string>("--signature") { Description = "The elevenlabs-signature header value: t=…,v0=…", Required = true };
-        var secret = new Option<string?>("--secret") { Description = "Webhook secret (default: every secret in ELEVENLABS_POST_CALL_HMAC_KEY)." };
+        var secret = SecretOption.Create("default: every secret in ELEVENLABS_POST_CALL_HMAC_KEY");
         var command = new Command("verify", "Check an elevenlabs-signature header against a body and say why it fails, if it does.")
         {
             file, signature, secret,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var secrets = environment.SecretsOr(result.GetValue(secret));
+            var secrets = SecretOption.Resolve(result, secret, environment, result.InvocationConfiguration.Error);
             var header = result.GetRequiredValue(signature);
             var output = result.InvocationConfiguration.Output;
             var verifier = new SignatureVerifier(secrets, time);

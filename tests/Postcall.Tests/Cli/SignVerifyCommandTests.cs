@@ -34,6 +34,34 @@ public sealed class SignVerifyCommandTests
         Assert.Contains("ELEVENLABS_POST_CALL_HMAC_KEY", run.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("sign")]
+    [InlineData("verify")]
+    [InlineData("send")]
+    public async Task A_secret_on_the_command_line_works_but_warns_and_the_help_says_why(string command)
+    {
+        var help = await CliRunner.RunAsync([], [command, "--help"]);
+        Assert.Contains("visible to other local users", help.Output, StringComparison.Ordinal);
+
+        var vector = Fixtures.Vectors()[0];
+        string[] args = command switch
+        {
+            "sign" => ["sign", "--file", Fixtures.PathOf(vector.File)],
+            "verify" => ["verify", "--file", Fixtures.PathOf(vector.File), "--signature", vector.Header],
+            _ => ["send", "transcription", "--url", "http://127.0.0.1:9/webhook/post-call"],
+        };
+        var run = await CliRunner.RunAsync([], [.. args, "--secret", Fixtures.Secret], CliRunner.At(vector.Timestamp));
+        Assert.Contains("warning: --secret is visible to every user of this machine", run.Error, StringComparison.Ordinal);
+        Assert.Contains("ELEVENLABS_POST_CALL_HMAC_KEY in the environment or .env", run.Error, StringComparison.Ordinal);
+        if (command != "send")
+        {
+            Assert.Equal(0, run.ExitCode);
+        }
+
+        var quiet = await CliRunner.RunAsync(new() { ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret }, args, CliRunner.At(vector.Timestamp));
+        Assert.DoesNotContain("warning", quiet.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Sign_of_a_missing_file_is_a_clear_error()
     {
