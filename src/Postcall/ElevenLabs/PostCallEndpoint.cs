@@ -12,7 +12,7 @@ public static class PostCallEndpoint
             .WithSummary("Receive an ElevenLabs post-call webhook")
             .WithDescription(PostCallOpenApi.Description)
             .AddOpenApiOperationTransformer(PostCallOpenApi.DescribeAsync)
-            .ProducesErrors(400, 401, 413, 415, 503);
+            .ProducesErrors(400, 401, 413, 415, 429, 503);
         return group;
     }
 }

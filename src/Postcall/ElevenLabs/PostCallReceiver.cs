@@ -15,8 +15,8 @@ namespace Postcall.ElevenLabs;
 /// One delivery, start to finish: check the header, spool the body to disk while computing its HMAC, decide on
 /// the signature, only then parse, then commit durably. Every early exit removes what it wrote.
 /// </summary>
-public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadStore store, TimeProvider time, PostcallMetrics metrics,
-    ConversationIndexer indexer, ILogger<PostCallReceiver> logger)
+public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadStore store, UnverifiedSpool unverified, TimeProvider time,
+    PostcallMetrics metrics, ConversationIndexer indexer, ILogger<PostCallReceiver> logger)
 {
     private const int ChunkSize = 256 * 1024;
 
@@ -36,6 +36,11 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
             if (rejection is not null)
             {
                 observation.Rejected(rejection);
+                if (rejection.RetryAfter is { } retryAfter)
+                {
+                    context.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
                 return ApiResults.Error(context, rejection.StatusCode, rejection.ErrorCode, rejection.Message);
             }
 
@@ -84,10 +89,20 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
             return (null, default, TooLarge());
         }
 
-        await using var spool = store.CreateTemp();
-        if (await SpoolAsync(context, check, spool) is { } spoolRejection)
+        var admission = await unverified.EnterAsync(context.Origin().Client, context.RequestAborted);
+        if (admission.Ticket is not { } ticket)
         {
-            return (null, default, spoolRejection);
+            return (null, default, SpoolRejection(admission.Refusal!.Value));
+        }
+
+        await using var spool = store.CreateTemp();
+        using (ticket)
+        {
+            // Until its signature is checked, the body counts against its client's and everyone's unverified bounds.
+            if (await SpoolAsync(context, check, spool, ticket) is { } spoolRejection)
+            {
+                return (null, default, spoolRejection);
+            }
         }
 
         if (check.Complete() is var status && status != SignatureStatus.Valid)
@@ -118,7 +133,7 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
         return (stored, payload.Kind, null);
     }
 
-    private async Task<Rejection?> SpoolAsync(HttpContext context, SignatureCheck check, TempPayload spool)
+    private async Task<Rejection?> SpoolAsync(HttpContext context, SignatureCheck check, TempPayload spool, UnverifiedSpool.Ticket ticket)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -154,6 +169,11 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
                     return TooLarge();
                 }
 
+                if (ticket.Reserve(read) is { } refusal)
+                {
+                    return SpoolRejection(refusal);
+                }
+
                 check.Append(buffer.AsSpan(0, read));
                 await spool.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
             }
@@ -166,6 +186,19 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
 
     private Rejection TooLarge() => new(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge,
         $"The body is larger than {settings.MaxBodyBytes} bytes ({PostcallSettings.MaxBodyBytesVariable}).");
+
+    private Rejection SpoolRejection(SpoolRefusal refusal) => refusal switch
+    {
+        SpoolRefusal.ClientBusy => new(StatusCodes.Status429TooManyRequests, ErrorCodes.TooManyDeliveries,
+            $"This address already has {unverified.Limits.PerClient} deliveries being received ({PostcallSettings.UnverifiedPerClientVariable}); retry shortly.",
+            RetryAfter: TimeSpan.FromSeconds(5)),
+        SpoolRefusal.Busy => new(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServerBusy,
+            $"Too many deliveries are being received at once ({PostcallSettings.UnverifiedMaxBytesVariable}); retry shortly.",
+            RetryAfter: TimeSpan.FromSeconds(5)),
+        _ => new(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable,
+            $"Storing this would leave less free space than {PostcallSettings.MinFreeBytesVariable}; retry later.",
+            RetryAfter: TimeSpan.FromSeconds(60)),
+    };
 
     private static Rejection SignatureRejection(SignatureStatus status) => new(StatusCodes.Status401Unauthorized, status.ToErrorCode(), status switch
     {

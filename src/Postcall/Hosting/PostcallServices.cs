@@ -36,6 +36,13 @@ public static class PostcallServices
         services.AddSingleton(sp => new ClientOrigin(sp.GetRequiredService<PostcallSettings>().TrustedProxies, sp.GetService<TunnelListener>()?.Port));
         services.AddSingleton(sp => new PayloadStore(sp.GetRequiredService<PostcallSettings>().PayloadPath));
         services.AddSingleton<PostCallReceiver>();
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<PostcallSettings>();
+            var store = sp.GetRequiredService<PayloadStore>();
+            return new UnverifiedSpool(new SpoolLimits(settings.UnverifiedPerClient, settings.UnverifiedMaxBytes,
+                SpoolLimits.DefaultMaxBodies, settings.MinFreeBytes, SpoolLimits.DefaultWait), store.AvailableFreeSpace);
+        });
         services.AddConversationIndex();
         services.AddConversationApi();
 

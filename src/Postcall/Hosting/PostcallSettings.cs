@@ -20,6 +20,8 @@ public sealed record PostcallSettings
     public const string TrustedProxiesVariable = "POSTCALL_TRUSTED_PROXIES";
     public const string MetricsPublicVariable = "POSTCALL_METRICS_PUBLIC";
     public const string TunnelInspectVariable = "POSTCALL_TUNNEL_INSPECT";
+    public const string UnverifiedPerClientVariable = "POSTCALL_UNVERIFIED_PER_CLIENT";
+    public const string UnverifiedMaxBytesVariable = "POSTCALL_UNVERIFIED_MAX_BYTES";
     public const string DefaultPayloadPath = "./payloads";
     public const int MinApiKeyLength = 16;
     public const long DefaultMinFreeBytes = 100L * 1024 * 1024;
@@ -62,6 +64,12 @@ public sealed record PostcallSettings
     /// <summary>Serve <c>/metrics</c> to anyone; by default only to local requests and to holders of an API key.</summary>
     public bool MetricsPublic { get; init; }
 
+    /// <summary>Bodies one client may have spooling before their signature is checked; more wait for a place.</summary>
+    public int UnverifiedPerClient { get; init; } = ElevenLabs.SpoolLimits.DefaultPerClient;
+
+    /// <summary>Unverified bytes all clients together may have on disk; past it deliveries get 503.</summary>
+    public long UnverifiedMaxBytes { get; init; } = ElevenLabs.SpoolLimits.DefaultMaxBytes;
+
     /// <summary>Turn on the ngrok agent's request inspector (127.0.0.1:4040), which records whole requests.</summary>
     public bool TunnelInspect { get; init; }
 
@@ -81,6 +89,8 @@ public sealed record PostcallSettings
             TrustedProxies = ParseNetworks(read(TrustedProxiesVariable), TrustedProxiesVariable, errors),
             MetricsPublic = ParseBool(read(MetricsPublicVariable), MetricsPublicVariable, errors),
             TunnelInspect = ParseBool(read(TunnelInspectVariable), TunnelInspectVariable, errors),
+            UnverifiedPerClient = (int)Math.Min(ParsePositive(read(UnverifiedPerClientVariable), UnverifiedPerClientVariable, ElevenLabs.SpoolLimits.DefaultPerClient, "whole number of requests", errors), 10_000),
+            UnverifiedMaxBytes = ParsePositive(read(UnverifiedMaxBytesVariable), UnverifiedMaxBytesVariable, ElevenLabs.SpoolLimits.DefaultMaxBytes, "whole number of bytes", errors),
             Retention = ParseRetention(read(RetentionDaysVariable), errors),
             AppName = NonEmpty(read("APP_NAME")) ?? "Postcall",
             AppVersion = NonEmpty(read("APP_VERSION")) ?? "1.0.0",

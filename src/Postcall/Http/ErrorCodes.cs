@@ -16,6 +16,8 @@ public static class ErrorCodes
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string PayloadTooLarge = "payload_too_large";
     public const string StorageUnavailable = "storage_unavailable";
+    public const string TooManyDeliveries = "too_many_deliveries";
+    public const string ServerBusy = "server_busy";
     public const string ApiKeyMissing = "api_key_missing";
     public const string ApiKeyInvalid = "api_key_invalid";
     public const string TooManyAttempts = "too_many_attempts";

@@ -23,7 +23,7 @@ public sealed class StorageReadinessCheck(PayloadStore store, PostcallSettings s
             return HealthCheckResult.Unhealthy($"conversations cannot be stored under {store.Root}: {e.InnerException?.Message ?? e.Message}");
         }
 
-        var free = new DriveInfo(store.Root).AvailableFreeSpace;
+        var free = store.AvailableFreeSpace();
         return free < settings.MinFreeBytes
             ? HealthCheckResult.Unhealthy($"only {free / (1024 * 1024)} MB free under {store.Root}; the floor is {settings.MinFreeBytes / (1024 * 1024)} MB ({PostcallSettings.MinFreeBytesVariable})")
             : HealthCheckResult.Healthy($"{free / (1024 * 1024)} MB free");

@@ -83,6 +83,9 @@ public sealed class PayloadStore
         }
     });
 
+    /// <summary>Free space on the file system that holds the root, in bytes.</summary>
+    public long AvailableFreeSpace() => new DriveInfo(Root).AvailableFreeSpace;
+
     public string DirectoryFor(ConversationId id) => System.IO.Path.Combine(Root, id.Value);
 
     public string PathFor(ConversationId id, PayloadKind kind) => System.IO.Path.Combine(DirectoryFor(id), kind.FileName(id));

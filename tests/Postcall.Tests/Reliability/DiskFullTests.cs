@@ -18,7 +18,8 @@ public sealed class DiskFullTests : IAsyncLifetime
     {
         var (code, error) = await RunAsync("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", _mount);
         Assert.True(code == 0, $"mounting a tmpfs needs root (CI runs as root): {error}");
-        _factory = new PostcallFactory(new() { ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = _mount });
+        // No free-space floor: this is about the disk itself refusing a write, not about refusing before it does.
+        _factory = new PostcallFactory(new() { ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = _mount, ["POSTCALL_MIN_FREE_BYTES"] = "1" });
     }
 
     public async ValueTask DisposeAsync()
