@@ -40,7 +40,7 @@ internal static class SendCommand
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var kind = Enum.Parse<PayloadKind>(result.GetRequiredValue(type), ignoreCase: true);
+            var kind = PayloadKind.Known.Single(k => k.Name == result.GetRequiredValue(type));
             var factory = new DeliveryFactory(time, result.GetValue(audio), result.GetRequiredValue(failure), result.GetRequiredValue(format) == "seed");
             var fixedBody = result.GetValue(file) is { } f ? await ReadBodyAsync(f, cancellationToken) : null;
             var id = result.GetValue(conversationId);
@@ -57,7 +57,7 @@ internal static class SendCommand
             if (total == 1)
             {
                 var single = await sender.SendAsync(Build(0), cancellationToken);
-                await output.WriteLineAsync($"{single.StatusCode} {single.Reason}  request_id={single.RequestId}  ({single.Delivery.Kind.WireName()}, conversation {single.Delivery.ConversationId})");
+                await output.WriteLineAsync($"{single.StatusCode} {single.Reason}  request_id={single.RequestId}  ({single.Delivery.Kind.WireName}, conversation {single.Delivery.ConversationId})");
                 await output.WriteLineAsync(single.PrettyBody());
                 return single.Ok ? ExitCodes.Ok : ExitCodes.Failure;
             }

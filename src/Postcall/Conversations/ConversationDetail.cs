@@ -28,5 +28,8 @@ public sealed record TranscriptTurn(string Role, string? Message, double? TimeIn
 /// <summary>Why a call never started; <see cref="Details"/> is the telephony provider's own report (SIP or Twilio).</summary>
 public sealed record FailureDetails(string? Reason, string? Provider, string? Message, JsonElement? Details);
 
-/// <summary>Where to fetch the stored payloads; the audio link carries a short-lived access token for media players.</summary>
-public sealed record ConversationLinks(string Self, string? Audio, string? Transcription, string? Failure);
+/// <summary>
+/// Where to fetch the stored payloads; the audio link carries a short-lived access token for media players.
+/// <see cref="Other"/> has a raw link per event type this version does not know, by event type.
+/// </summary>
+public sealed record ConversationLinks(string Self, string? Audio, string? Transcription, string? Failure, IReadOnlyDictionary<string, string> Other);

@@ -40,7 +40,7 @@ public static class ConversationEndpoints
             .Produces(StatusCodes.Status416RangeNotSatisfiable)
             .ProducesErrors(401, 404, 429);
         group.MapGet("/{id}/raw/{kind}", Raw).WithName("GetConversationPayload")
-            .WithSummary("A stored payload exactly as received: kind is transcription or failure")
+            .WithSummary("A stored payload exactly as received: kind is transcription, failure, or a newer event type (see links.other)")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesErrors(401, 404, 429);
         group.MapDelete("/{id}", DeleteAsync).WithName("DeleteConversation")
@@ -106,7 +106,8 @@ public static class ConversationEndpoints
             self,
             facts.AudioBytes is null ? null : $"{self}/audio?{ApiKeyFilter.MediaTokenQuery}={tokens.Create(conversation.Value)}",
             facts.TranscriptionBytes is null ? null : $"{self}/raw/transcription",
-            facts.FailureBytes is null ? null : $"{self}/raw/failure");
+            facts.FailureBytes is null ? null : $"{self}/raw/failure",
+            facts.OtherPayloads.Items.ToDictionary(p => p.EventType, p => $"{self}/raw/{p.EventType}", StringComparer.Ordinal));
         return ApiResults.Success(context, "Conversation", new ConversationDetail(
             ConversationSummary.From(facts), parts.Analysis, parts.Transcript, parts.Metadata, parts.Failure, links));
     }
@@ -114,12 +115,11 @@ public static class ConversationEndpoints
     private static Results<PhysicalFileHttpResult, JsonHttpResult<ErrorEnvelope>> Audio(HttpContext context, string id, PayloadStore store) =>
         File(context, id, PayloadKind.Audio, "audio/mpeg", store);
 
-    private static Results<PhysicalFileHttpResult, JsonHttpResult<ErrorEnvelope>> Raw(HttpContext context, string id, string kind, PayloadStore store) => kind switch
-    {
-        "transcription" => File(context, id, PayloadKind.Transcription, "application/json", store),
-        "failure" => File(context, id, PayloadKind.Failure, "application/json", store),
-        _ => NotFound(context),
-    };
+    /// <summary><c>transcription</c>, <c>failure</c>, or an event type this version does not know (the recording is at <c>/audio</c>).</summary>
+    private static Results<PhysicalFileHttpResult, JsonHttpResult<ErrorEnvelope>> Raw(HttpContext context, string id, string kind, PayloadStore store) =>
+        PayloadKind.TryParse(kind, out var payload) && payload != PayloadKind.Audio
+            ? File(context, id, payload, "application/json", store)
+            : NotFound(context);
 
     private static async Task<Results<Ok<SuccessEnvelope<Deleted>>, JsonHttpResult<ErrorEnvelope>>> DeleteAsync(
         HttpContext context, string id, ConversationDeletion deletion)

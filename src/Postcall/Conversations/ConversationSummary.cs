@@ -2,7 +2,10 @@ using Postcall.Index;
 
 namespace Postcall.Conversations;
 
-/// <summary>One conversation in a list: what the index knows about it.</summary>
+/// <summary>
+/// One conversation in a list: what the index knows about it. <see cref="OtherPayloads"/> lists deliveries of event
+/// types this version does not know, stored as received.
+/// </summary>
 public sealed record ConversationSummary(
     string ConversationId,
     string? AgentId,
@@ -20,7 +23,8 @@ public sealed record ConversationSummary(
     long? AudioBytes,
     long? FailureBytes,
     DateTimeOffset ReceivedAt,
-    string? Snippet)
+    string? Snippet,
+    IReadOnlyList<OtherPayload> OtherPayloads)
 {
     public static ConversationSummary From(ConversationFacts facts, string? snippet = null)
     {
@@ -28,7 +32,7 @@ public sealed record ConversationSummary(
         return new(facts.ConversationId, facts.AgentId, facts.Status, facts.UserId, DateTimeOffset.FromUnixTimeSeconds(facts.StartedAt),
             facts.DurationSecs, facts.CallSuccessful, facts.Summary, facts.FailureReason, facts.TranscriptionBytes is not null,
             facts.AudioBytes is not null, facts.FailureBytes is not null, facts.TranscriptionBytes, facts.AudioBytes,
-            facts.FailureBytes, facts.ReceivedAt, snippet);
+            facts.FailureBytes, facts.ReceivedAt, snippet, facts.OtherPayloads.Items);
     }
 }
 

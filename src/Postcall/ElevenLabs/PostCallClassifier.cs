@@ -4,8 +4,9 @@ using Postcall.Storage;
 namespace Postcall.ElevenLabs;
 
 /// <summary>
-/// Decides what a verified JSON delivery is: ElevenLabs' envelope (<c>type</c> + <c>data.conversation_id</c>)
-/// or the earlier service's flat form (<c>transcript</c> or <c>error_code</c> + <c>conversation_id</c>).
+/// Decides what a verified JSON delivery is: ElevenLabs' envelope (<c>type</c> + <c>data.conversation_id</c>), with a
+/// known type or one added later (see <see cref="PayloadKind.TryOther"/>), or the earlier service's flat form
+/// (<c>transcript</c> or <c>error_code</c> + <c>conversation_id</c>).
 /// </summary>
 public static class PostCallClassifier
 {
@@ -42,12 +43,15 @@ public static class PostCallClassifier
                 TranscriptionType => PayloadKind.Transcription,
                 AudioType => PayloadKind.Audio,
                 FailureType => PayloadKind.Failure,
+                // A type ElevenLabs added after this version: kept as received, never refused for being new.
+                var other when PayloadKind.TryOther(other, out var otherKind) => otherKind,
                 _ => null,
             };
             if (typed is null)
             {
                 return Rejection.BadRequest(ErrorCodes.UnknownWebhookType,
-                    $"Unknown webhook type; expected {TranscriptionType}, {AudioType} or {FailureType}.");
+                    $"Unknown webhook type; expected {TranscriptionType}, {AudioType}, {FailureType}, or a newer event type of "
+                    + $"1 to {PayloadKind.MaxEventTypeLength} lowercase letters, digits and '_' other than transcription, audio and failure.");
             }
 
             kind = typed.Value;

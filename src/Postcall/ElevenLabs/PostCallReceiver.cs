@@ -23,6 +23,9 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
     /// <summary>How long a stored delivery waits for the index before answering anyway.</summary>
     private static readonly TimeSpan IndexWait = TimeSpan.FromSeconds(3);
 
+    /// <summary>Event types this version does not know that it has stored since it started: each is logged once.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _newEventTypes = new(StringComparer.Ordinal);
+
     private readonly SignatureVerifier? _verifier =
         settings.HmacKeys.Count > 0 ? new SignatureVerifier(settings.HmacKeys, time) : null;
 
@@ -44,10 +47,12 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
                 return ApiResults.Error(context, rejection.StatusCode, rejection.ErrorCode, rejection.Message);
             }
 
-            var name = kind.WireName();
-            var message = $"{char.ToUpperInvariant(name[0])}{name[1..]} webhook processed and saved";
+            var name = kind.WireName;
+            var message = kind.IsOther
+                ? $"Webhook of type '{kind.Name}' saved as received"
+                : $"{char.ToUpperInvariant(name[0])}{name[1..]} webhook processed and saved";
             return ApiResults.Success(context, message, new PostCallStored(
-                stored!.DisplayPath, name, kind == PayloadKind.Audio ? stored.Size : null, stored.Duplicate));
+                stored!.DisplayPath, name, kind == PayloadKind.Audio ? stored.Size : null, stored.Duplicate, kind.IsOther ? kind.Name : null));
         }
         catch (StorageException e)
         {
@@ -121,6 +126,11 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
 
         await using var file = payload.File;
         observation.Classified(payload.Kind, payload.Id);
+        if (payload.Kind.IsOther && _newEventTypes.TryAdd(payload.Kind.Name, true))
+        {
+            NewEventType(logger, payload.Kind.Name, payload.Kind.FileName(payload.Id)[(payload.Id.Value.Length + 1)..]);
+        }
+
         if (payload.Kind == PayloadKind.Audio && !format.IsMultipart)
         {
             observation.AudioDecoded(file.Length, spool.Length, Stopwatch.GetElapsedTime(reading));
@@ -207,6 +217,10 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
         SignatureStatus.TimestampOutOfTolerance => "The signature's timestamp is more than 30 minutes from now.",
         _ => "The signature does not match the body for any configured secret.",
     });
+
+    [LoggerMessage(EventId = 2002, EventName = "NewEventType", Level = LogLevel.Warning,
+        Message = "Stored a '{EventType}' delivery, an event type this version does not know: it is kept as received in <conversation>_{FileSuffix} and shown as an extra file of its conversation")]
+    private static partial void NewEventType(ILogger logger, string eventType, string fileSuffix);
 
     [LoggerMessage(EventId = 2001, EventName = "StorageFailed", Level = LogLevel.Warning,
         Message = "{RequestId} could not store the payload: {ErrorType}: {ErrorMessage}")]

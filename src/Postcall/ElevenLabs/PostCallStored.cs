@@ -3,8 +3,10 @@ using System.Text.Json.Serialization;
 namespace Postcall.ElevenLabs;
 
 /// <summary>The <c>data</c> of a stored delivery's 200 answer.</summary>
+/// <param name="EventType">For <c>webhook_type</c> <c>other</c>: the event type ElevenLabs sent.</param>
 public sealed record PostCallStored(
     string FilePath,
     string WebhookType,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? FileSize,
-    bool Duplicate);
+    bool Duplicate,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? EventType = null);

@@ -41,7 +41,7 @@ public sealed partial class ConversationIndex
         {
             while (reader.Read())
             {
-                rows.Add((reader.GetInt64(14), ReadFacts(reader)));
+                rows.Add((reader.GetInt64(IndexSchema.ColumnCount), ReadFacts(reader)));
             }
         }
 

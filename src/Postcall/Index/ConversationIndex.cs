@@ -143,6 +143,7 @@ public sealed partial class ConversationIndex
         FailureBytes = row.IsDBNull(11) ? null : row.GetInt64(11),
         ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(12)),
         FileStamp = row.GetString(13),
+        OtherPayloads = OtherPayloads.Parse(row.IsDBNull(14) ? null : row.GetString(14)),
     };
 
     private SqliteConnection Connect()

@@ -10,17 +10,18 @@ public static class ConversationReader
     public static ConversationFacts? Read(PayloadStore store, ConversationId id)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var transcription = Stat(store.PathFor(id, PayloadKind.Transcription));
-        var audio = Stat(store.PathFor(id, PayloadKind.Audio));
-        var failure = Stat(store.PathFor(id, PayloadKind.Failure));
-        if (transcription is null && audio is null && failure is null)
+        var files = store.PayloadFiles(id);
+        if (files.Count == 0)
         {
             return null;
         }
 
+        var transcription = Of(files, PayloadKind.Transcription);
+        var audio = Of(files, PayloadKind.Audio);
+        var failure = Of(files, PayloadKind.Failure);
         var call = transcription is null ? null : ReadFile(transcription, PayloadFacts.ReadTranscription);
         var failed = failure is null ? null : ReadFile(failure, PayloadFacts.ReadFailure);
-        var receivedAt = new[] { transcription, audio, failure }.Max(f => f?.LastWriteTimeUtc ?? DateTime.MinValue);
+        var receivedAt = files.Max(f => f.File.LastWriteTimeUtc);
         // Milliseconds, as the index keeps it: a fresh read and a stored row compare equal.
         var received = DateTimeOffset.FromUnixTimeMilliseconds(new DateTimeOffset(receivedAt, TimeSpan.Zero).ToUnixTimeMilliseconds());
         return new ConversationFacts
@@ -37,9 +38,10 @@ public static class ConversationReader
             TranscriptionBytes = transcription?.Length,
             AudioBytes = audio?.Length,
             FailureBytes = failure?.Length,
+            OtherPayloads = new([.. files.Where(f => f.Kind.IsOther).Select(f => new OtherPayload(f.Kind.Name, f.File.Length))]),
             ReceivedAt = received,
             TranscriptText = call?.TranscriptText ?? string.Empty,
-            FileStamp = StampOf(transcription, audio, failure),
+            FileStamp = StampOf(files),
         };
     }
 
@@ -47,15 +49,11 @@ public static class ConversationReader
     public static string Stamp(PayloadStore store, ConversationId id)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return StampOf(Stat(store.PathFor(id, PayloadKind.Transcription)), Stat(store.PathFor(id, PayloadKind.Audio)),
-            Stat(store.PathFor(id, PayloadKind.Failure)));
+        return StampOf(store.PayloadFiles(id));
     }
 
-    private static FileInfo? Stat(string path)
-    {
-        var file = new FileInfo(path);
-        return file.Exists ? file : null;
-    }
+    private static FileInfo? Of(IReadOnlyList<(PayloadKind Kind, FileInfo File)> files, PayloadKind kind) =>
+        files.FirstOrDefault(f => f.Kind == kind).File;
 
     private static T ReadFile<T>(FileInfo file, Func<Stream, T> read)
     {
@@ -63,6 +61,10 @@ public static class ConversationReader
         return read(stream);
     }
 
-    private static string StampOf(params FileInfo?[] files) => string.Join(';', files.Select(f =>
-        f is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{f.Length}@{f.LastWriteTimeUtc.Ticks}")));
+    /// <summary>The known kinds' sizes and write times (<c>-</c> for a missing one), then each other event type's.</summary>
+    private static string StampOf(IReadOnlyList<(PayloadKind Kind, FileInfo File)> files) => string.Join(';',
+        PayloadKind.Known.Select(kind => Of(files, kind) is { } file ? StampOf(file) : "-")
+            .Concat(files.Where(f => f.Kind.IsOther).Select(f => $"{f.Kind.Name}={StampOf(f.File)}")));
+
+    private static string StampOf(FileInfo file) => string.Create(CultureInfo.InvariantCulture, $"{file.Length}@{file.LastWriteTimeUtc.Ticks}");
 }

@@ -3,7 +3,10 @@ namespace Postcall.Index;
 /// <summary>The index's tables. A different <see cref="Version"/> on disk means rebuild from the payload files.</summary>
 internal static class IndexSchema
 {
-    /// <remarks>2: <c>started_at</c> always lies within the calendar; a version-1 row could hold any number.</remarks>
+    /// <remarks>
+    /// 2: <c>started_at</c> always lies within the calendar (a version-1 row could hold any number), and
+    /// <c>other_payloads</c> lists the files of event types this version does not know.
+    /// </remarks>
     public const int Version = 2;
 
     public const string Create = """
@@ -22,7 +25,8 @@ internal static class IndexSchema
             audio_bytes INTEGER,
             failure_bytes INTEGER,
             received_at INTEGER NOT NULL,
-            file_stamp TEXT NOT NULL
+            file_stamp TEXT NOT NULL,
+            other_payloads TEXT
         );
         CREATE INDEX IF NOT EXISTS conversations_newest ON conversations (started_at DESC, conversation_id DESC);
         CREATE INDEX IF NOT EXISTS conversations_agent ON conversations (agent_id, started_at DESC);
@@ -31,19 +35,23 @@ internal static class IndexSchema
 
     public const string Columns = """
         c.conversation_id, c.agent_id, c.status, c.user_id, c.started_at, c.duration_secs, c.call_successful, c.summary,
-        c.failure_reason, c.transcription_bytes, c.audio_bytes, c.failure_bytes, c.received_at, c.file_stamp
+        c.failure_reason, c.transcription_bytes, c.audio_bytes, c.failure_bytes, c.received_at, c.file_stamp, c.other_payloads
         """;
+
+    /// <summary>How many columns <see cref="Columns"/> selects.</summary>
+    public const int ColumnCount = 15;
 
     public const string Upsert = """
         INSERT INTO conversations (conversation_id, agent_id, status, user_id, started_at, duration_secs, call_successful,
-            summary, failure_reason, transcription_bytes, audio_bytes, failure_bytes, received_at, file_stamp)
+            summary, failure_reason, transcription_bytes, audio_bytes, failure_bytes, received_at, file_stamp, other_payloads)
         VALUES ($conversation_id, $agent_id, $status, $user_id, $started_at, $duration_secs, $call_successful,
-            $summary, $failure_reason, $transcription_bytes, $audio_bytes, $failure_bytes, $received_at, $file_stamp)
+            $summary, $failure_reason, $transcription_bytes, $audio_bytes, $failure_bytes, $received_at, $file_stamp, $other_payloads)
         ON CONFLICT (conversation_id) DO UPDATE SET agent_id = excluded.agent_id, status = excluded.status,
             user_id = excluded.user_id, started_at = excluded.started_at, duration_secs = excluded.duration_secs,
             call_successful = excluded.call_successful, summary = excluded.summary, failure_reason = excluded.failure_reason,
             transcription_bytes = excluded.transcription_bytes, audio_bytes = excluded.audio_bytes,
-            failure_bytes = excluded.failure_bytes, received_at = excluded.received_at, file_stamp = excluded.file_stamp
+            failure_bytes = excluded.failure_bytes, received_at = excluded.received_at, file_stamp = excluded.file_stamp,
+            other_payloads = excluded.other_payloads
         RETURNING id;
         """;
 }

@@ -28,7 +28,7 @@ public sealed class DeliveryObservation : IDisposable
 
     public void Classified(PayloadKind kind, ConversationId id)
     {
-        _webhookType = _log.WebhookType = kind.WireName();
+        _webhookType = _log.WebhookType = kind.WireName;
         _log.ConversationId = id.Value;
         _span?.SetTag("webhook.type", _webhookType);
         _span?.SetTag("conversation.id", id.Value);

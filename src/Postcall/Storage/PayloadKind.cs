@@ -1,32 +1,105 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Postcall.Storage;
 
-/// <summary>The three kinds of payload a conversation folder can hold.</summary>
-public enum PayloadKind
+/// <summary>
+/// What a payload file in a conversation's folder holds: one of the three documents ElevenLabs sends today
+/// (<c>&lt;cid&gt;_transcription.json</c>, <c>&lt;cid&gt;_audio.mp3</c>, <c>&lt;cid&gt;_failure.json</c>), or an event
+/// type it added later that this version does not know, kept as received in <c>&lt;cid&gt;_&lt;type&gt;.json</c>.
+/// </summary>
+public readonly record struct PayloadKind
 {
-    Transcription,
-    Audio,
-    Failure,
-}
+    /// <summary>The longest event type kept under its own name.</summary>
+    public const int MaxEventTypeLength = 64;
 
-public static class PayloadKinds
-{
-    public static readonly IReadOnlyList<PayloadKind> All = [PayloadKind.Transcription, PayloadKind.Audio, PayloadKind.Failure];
+    private const string JsonExtension = ".json";
 
-    /// <summary>The <c>webhook_type</c> name used in responses and logs.</summary>
-    public static string WireName(this PayloadKind kind) => kind switch
+    private PayloadKind(string name, string extension, bool isOther)
     {
-        PayloadKind.Transcription => "transcription",
-        PayloadKind.Audio => "audio",
-        PayloadKind.Failure => "failure",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
+        Name = name;
+        Extension = extension;
+        IsOther = isOther;
+    }
 
-    /// <summary><c>&lt;cid&gt;_transcription.json</c>, <c>&lt;cid&gt;_audio.mp3</c> or <c>&lt;cid&gt;_failure.json</c>.</summary>
-    public static string FileName(this PayloadKind kind, ConversationId id) => kind switch
+    public static PayloadKind Transcription { get; } = new("transcription", JsonExtension, false);
+
+    public static PayloadKind Audio { get; } = new("audio", ".mp3", false);
+
+    public static PayloadKind Failure { get; } = new("failure", JsonExtension, false);
+
+    /// <summary>The three kinds ElevenLabs sends today.</summary>
+    public static IReadOnlyList<PayloadKind> Known { get; } = [Transcription, Audio, Failure];
+
+    /// <summary><c>transcription</c>, <c>audio</c>, <c>failure</c>, or the event type itself.</summary>
+    public string Name { get; }
+
+    public string Extension { get; }
+
+    /// <summary>An event type this version does not know.</summary>
+    public bool IsOther { get; }
+
+    /// <summary>The <c>webhook_type</c> in answers, logs and metrics: the kind's name, or <c>other</c>.</summary>
+    public string WireName => IsOther ? "other" : Name;
+
+    /// <summary>
+    /// An event type this version does not know, as a kind: <c>^[a-z][a-z0-9_]{0,63}$</c> and not the name of a known
+    /// kind, so its file can never take the place of a transcription, a recording or a failure.
+    /// </summary>
+    public static bool TryOther([NotNullWhen(true)] string? eventType, out PayloadKind kind)
     {
-        PayloadKind.Transcription => $"{id}_transcription.json",
-        PayloadKind.Audio => $"{id}_audio.mp3",
-        PayloadKind.Failure => $"{id}_failure.json",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
+        kind = default;
+        if (string.IsNullOrEmpty(eventType) || eventType.Length > MaxEventTypeLength || !char.IsAsciiLetterLower(eventType[0])
+            || !eventType.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')
+            || Known.Any(k => k.Name == eventType))
+        {
+            return false;
+        }
+
+        kind = new PayloadKind(eventType, JsonExtension, true);
+        return true;
+    }
+
+    /// <summary>A known kind by its name (<c>transcription</c>, <c>audio</c>, <c>failure</c>), else an event type.</summary>
+    public static bool TryParse([NotNullWhen(true)] string? name, out PayloadKind kind)
+    {
+        foreach (var known in Known)
+        {
+            if (known.Name == name)
+            {
+                kind = known;
+                return true;
+            }
+        }
+
+        return TryOther(name, out kind);
+    }
+
+    /// <summary><c>&lt;cid&gt;_&lt;name&gt;&lt;extension&gt;</c>.</summary>
+    public string FileName(ConversationId id) => $"{id}_{Name}{Extension}";
+
+    /// <summary>The kind a file in <paramref name="id"/>'s folder holds, judged by its name alone.</summary>
+    public static bool TryFromFileName(ConversationId id, string fileName, out PayloadKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        kind = default;
+        var prefix = id.Value + "_";
+        if (!fileName.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = fileName[prefix.Length..];
+        foreach (var known in Known)
+        {
+            if (rest == known.Name + known.Extension)
+            {
+                kind = known;
+                return true;
+            }
+        }
+
+        return rest.EndsWith(JsonExtension, StringComparison.Ordinal) && TryOther(rest[..^JsonExtension.Length], out kind);
+    }
+
+    public override string ToString() => Name;
 }

@@ -88,6 +88,50 @@ public sealed class PayloadStore
 
     public string DirectoryFor(ConversationId id) => System.IO.Path.Combine(Root, id.Value);
 
+    /// <summary>
+    /// The payload files in a conversation's folder: the known kinds that are there, in <see cref="PayloadKind.Known"/>
+    /// order, then other event types by name. Files whose names are no payload's are not listed.
+    /// </summary>
+    public IReadOnlyList<(PayloadKind Kind, FileInfo File)> PayloadFiles(ConversationId id)
+    {
+        var folder = new DirectoryInfo(DirectoryFor(id));
+        if (!folder.Exists)
+        {
+            return [];
+        }
+
+        var files = new List<(PayloadKind Kind, FileInfo File)>();
+        try
+        {
+            foreach (var file in folder.EnumerateFiles())
+            {
+                if (PayloadKind.TryFromFileName(id, file.Name, out var kind))
+                {
+                    files.Add((kind, file));
+                }
+            }
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return []; // deleted while we looked
+        }
+
+        return [.. files.OrderBy(f => f.Kind.IsOther ? "1" + f.Kind.Name : "0" + KnownOrder(f.Kind), StringComparer.Ordinal)];
+    }
+
+    private static int KnownOrder(PayloadKind kind)
+    {
+        for (var i = 0; i < PayloadKind.Known.Count; i++)
+        {
+            if (PayloadKind.Known[i] == kind)
+            {
+                return i;
+            }
+        }
+
+        return PayloadKind.Known.Count;
+    }
+
     public string PathFor(ConversationId id, PayloadKind kind) => System.IO.Path.Combine(DirectoryFor(id), kind.FileName(id));
 
     public TempPayload CreateTemp() => StorageException.Guard(() =>
@@ -134,7 +178,7 @@ public sealed class PayloadStore
             return 0;
         }
 
-        var payloads = PayloadKinds.All.Count(kind => File.Exists(PathFor(id, kind)));
+        var payloads = PayloadFiles(id).Count;
         Directory.Delete(directory, recursive: true);
         DirectorySync.Flush(Root);
         return payloads;

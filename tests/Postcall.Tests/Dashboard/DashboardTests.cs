@@ -184,6 +184,32 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
     }
 
     [Fact]
+    public async Task An_event_type_this_version_does_not_know_shows_as_an_extra_file_of_its_call()
+    {
+        using var client = host.Service.CreateClient();
+        // Its own agent, outcome and words: the other dashboard tests share this service and count what they find.
+        var call = DemoCalls.Calls(host.Now)[3] with
+        {
+            ConversationId = "conv_with_video",
+            AgentId = "video-agent",
+            Summary = "A call that also sent a video event.",
+            Turns = [("agent", "This call also sent a video event.", 0)],
+        };
+        await DemoCalls.SendAsync(client, DemoCalls.Transcription(call));
+        await DemoCalls.SendAsync(client, """{"type":"post_call_video","event_timestamp":1,"data":{"agent_id":"video-agent","conversation_id":"conv_with_video"}}""");
+
+        await using var context = await host.NewContextAsync();
+        var page = await DashboardHost.SignedInAsync(context);
+        await page.GotoAsync("/dashboard#/c/conv_with_video");
+        var extra = page.GetByTestId("other-payload");
+        await Assertions.Expect(extra).ToHaveTextAsync("Download post_call_video JSON");
+        await Assertions.Expect(Conversations(page).Filter(new() { HasText = "post_call_video" })).ToHaveCountAsync(1);
+
+        var download = await page.RunAndWaitForDownloadAsync(() => extra.ClickAsync());
+        Assert.Equal("conv_with_video_post_call_video.json", download.SuggestedFilename);
+    }
+
+    [Fact]
     public async Task Markup_in_a_transcript_is_shown_as_text_never_run()
     {
         const string Hostile = "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script>";

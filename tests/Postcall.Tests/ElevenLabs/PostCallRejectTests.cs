@@ -73,7 +73,7 @@ public sealed class PostCallRejectTests : ServiceTests
         { "{\"type\":\"post_call_transcription\",\"data\":{\"conversation_id\":\"\"}}", "missing_conversation_id" },
         { "{\"type\":\"post_call_transcription\"}", "missing_conversation_id" },
         { "{\"type\":\"post_call_transcription\",\"data\":{\"conversation_id\":42}}", "invalid_conversation_id" },
-        { "{\"type\":\"something_else\",\"data\":{\"conversation_id\":\"abc\"}}", "unknown_webhook_type" },
+        { "{\"type\":\"something-else\",\"data\":{\"conversation_id\":\"abc\"}}", "unknown_webhook_type" },
         { "{\"type\":7,\"data\":{\"conversation_id\":\"abc\"}}", "unknown_webhook_type" },
         { "{\"conversation_id\":\"abc\"}", "unknown_webhook_type" },
         { "{\"type\":\"post_call_audio\",\"data\":{\"conversation_id\":\"abc\"}}", "missing_audio" },

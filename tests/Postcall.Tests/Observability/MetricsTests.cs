@@ -33,7 +33,9 @@ public sealed class MetricsTests : ServiceTests
         Assert.Equal(HttpStatusCode.OK, await SendAsync(Deliveries.SignedRequest(transcription)));
         Assert.Equal(HttpStatusCode.OK, await SendAsync(Deliveries.SignedRequest(Fixtures.Bytes("post_call_audio.json"))));
         Assert.Equal(HttpStatusCode.OK, await SendAsync(Deliveries.SignedRequest(Deliveries.Failure("m1"))));
-        Assert.Equal(HttpStatusCode.BadRequest, await SendAsync(Deliveries.SignedRequest("{\"type\":\"nope\"}")));
+        const string Video = "{\"type\":\"post_call_video\",\"data\":{\"conversation_id\":\"m1\"}}";
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(Deliveries.SignedRequest(Video)));
+        Assert.Equal(HttpStatusCode.BadRequest, await SendAsync(Deliveries.SignedRequest("{\"type\":\"NOPE\"}")));
         Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(Deliveries.WithHeader(transcription, null)));
         Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(Deliveries.WithHeader(transcription, "t=1,v0=xyz")));
         Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(Deliveries.SignedRequest(transcription, timestamp: Deliveries.Now - 7200)));
@@ -47,6 +49,8 @@ public sealed class MetricsTests : ServiceTests
         Assert.Equal(1, metrics.Sum("postcall_deliveries_total", ("webhook_type", "transcription"), ("outcome", "duplicate")));
         Assert.Equal(1, metrics.Sum("postcall_deliveries_total", ("webhook_type", "audio"), ("outcome", "stored")));
         Assert.Equal(1, metrics.Sum("postcall_deliveries_total", ("webhook_type", "failure"), ("outcome", "stored")));
+        // A type this version does not know counts as other: its name never becomes a label.
+        Assert.Equal(1, metrics.Sum("postcall_deliveries_total", ("webhook_type", "other"), ("outcome", "stored")));
         Assert.Equal(1, metrics.Sum("postcall_deliveries_total", ("outcome", "rejected"), ("error_code", "unknown_webhook_type")));
         // Refused before classification: the unknown type and the four signature failures.
         Assert.Equal(5, metrics.Sum("postcall_deliveries_total", ("outcome", "rejected"), ("webhook_type", "unknown")));
@@ -60,9 +64,10 @@ public sealed class MetricsTests : ServiceTests
         var failure = System.Text.Encoding.UTF8.GetByteCount(Deliveries.Failure("m1"));
         Assert.Equal(transcription.Length, metrics.Sum("postcall_stored_bytes_total", ("webhook_type", "transcription")));
         Assert.Equal(mp3, metrics.Sum("postcall_stored_bytes_total", ("webhook_type", "audio")));
-        Assert.Equal(transcription.Length + mp3 + failure, metrics.Sum("postcall_stored_bytes_total"));
+        Assert.Equal(Video.Length, metrics.Sum("postcall_stored_bytes_total", ("webhook_type", "other")));
+        Assert.Equal(transcription.Length + mp3 + failure + Video.Length, metrics.Sum("postcall_stored_bytes_total"));
         Assert.Equal(mp3, metrics.Sum("postcall_audio_decoded_bytes_total"));
-        Assert.Equal(3, metrics.Sum("postcall_storage_write_duration_seconds_count"));
+        Assert.Equal(4, metrics.Sum("postcall_storage_write_duration_seconds_count"));
         Assert.Equal(1, metrics.Sum("postcall_audio_decode_throughput_bytes_per_second_count"));
         Assert.Equal(0, metrics.Sum("postcall_deliveries_in_flight"));
         Assert.InRange(metrics.Sum("postcall_delivery_last_success_age_seconds"), 0, 60);

@@ -119,7 +119,7 @@ public sealed class PropertyTests
             if (ConversationId.TryParse(candidate, out var id))
             {
                 Assert.Equal(store.Root, Path.GetDirectoryName(store.DirectoryFor(id)));
-                foreach (var kind in PayloadKinds.All)
+                foreach (var kind in PayloadKind.Known)
                 {
                     var path = Path.GetFullPath(store.PathFor(id, kind));
                     Assert.StartsWith(store.Root + Path.DirectorySeparatorChar, path, StringComparison.Ordinal);

@@ -23,7 +23,7 @@ public sealed class PayloadStoreTests : IDisposable
     {
         var store = new PayloadStore(_root);
         store.Initialize();
-        foreach (var kind in PayloadKinds.All)
+        foreach (var kind in PayloadKind.Known)
         {
             var stored = await StoreAsync(store, "conv_1", kind, kind.ToString());
             Assert.Equal(Path.Combine(_root, "conv_1", kind.FileName(Id("conv_1"))), stored.Path);

@@ -22,10 +22,10 @@ public static class PayloadRootAssertions
     {
         foreach (var dir in Directory.EnumerateDirectories(root).Where(d => Path.GetFileName(d) != ".postcall"))
         {
-            var id = Path.GetFileName(dir);
+            Assert.True(Postcall.Storage.ConversationId.TryParse(Path.GetFileName(dir), out var id), $"{dir} is not a conversation folder");
             foreach (var file in Directory.EnumerateFileSystemEntries(dir))
             {
-                Assert.Contains(Path.GetFileName(file), new[] { $"{id}_transcription.json", $"{id}_audio.mp3", $"{id}_failure.json" });
+                Assert.True(Postcall.Storage.PayloadKind.TryFromFileName(id, Path.GetFileName(file), out _), $"{file} is not a payload file");
             }
         }
 

@@ -13,15 +13,14 @@ internal sealed class DeliveryFactory(TimeProvider time, FileInfo? audioFile, st
 
     public static string NewConversationId() => $"conv_{Guid.NewGuid():N}"[..29];
 
-    public OutgoingDelivery Create(PayloadKind kind, string conversationId) => (kind, seedFormat) switch
-    {
-        (PayloadKind.Transcription, false) => Json(kind, conversationId, Envelope(SampleAssets.Json("post_call_transcription.json"), conversationId)),
-        (PayloadKind.Failure, false) => Json(kind, conversationId, Envelope(SampleAssets.Json($"call_initiation_failure_{failureKind}.json"), conversationId)),
-        (PayloadKind.Audio, false) => AudioEnvelope(conversationId),
-        (PayloadKind.Transcription, true) => Json(kind, conversationId, FlatTranscription(conversationId)),
-        (PayloadKind.Failure, true) => Json(kind, conversationId, FlatFailure(conversationId)),
-        _ => AudioForm(conversationId),
-    };
+    public OutgoingDelivery Create(PayloadKind kind, string conversationId) =>
+        kind == PayloadKind.Audio ? (seedFormat ? AudioForm(conversationId) : AudioEnvelope(conversationId))
+        : kind == PayloadKind.Transcription ? Json(kind, conversationId, seedFormat
+            ? FlatTranscription(conversationId)
+            : Envelope(SampleAssets.Json("post_call_transcription.json"), conversationId))
+        : Json(kind, conversationId, seedFormat
+            ? FlatFailure(conversationId)
+            : Envelope(SampleAssets.Json($"call_initiation_failure_{failureKind}.json"), conversationId));
 
     private static OutgoingDelivery Json(PayloadKind kind, string conversationId, JsonObject body) =>
         OutgoingDelivery.FromBytes(kind, conversationId, "application/json", Encoding.UTF8.GetBytes(body.ToJsonString()));

@@ -54,7 +54,7 @@ function outcomeBadge(c) {
     case "success": return h("span", { class: "badge ok" }, "Successful");
     case "failure": return h("span", { class: "badge bad" }, "Unsuccessful");
     case "unknown": return h("span", { class: "badge" }, "Unknown outcome");
-    default: return h("span", { class: "badge" }, c.has_transcription ? "No analysis" : "Recording only");
+    default: return h("span", { class: "badge" }, c.has_transcription ? "No analysis" : c.has_audio ? "Recording only" : "Other event");
   }
 }
 
@@ -144,6 +144,7 @@ function renderItem(c, fresh) {
     duration(c.duration_secs),
     c.has_audio && "Recording",
     c.has_transcription && "Transcript",
+    ...(c.other_payloads || []).map((p) => p.event_type),
   ].filter(Boolean);
   return h("li", null, h("a", {
     class: `conversation${fresh ? " fresh" : ""}`,
@@ -343,6 +344,9 @@ function renderDetail(d) {
     h("div", { class: "actions" },
       d.links.transcription && h("button", { class: "button", type: "button", onclick: () => download(d.links.transcription, `${c.conversation_id}_transcription.json`) }, "Download transcription JSON"),
       d.links.failure && h("button", { class: "button", type: "button", onclick: () => download(d.links.failure, `${c.conversation_id}_failure.json`) }, "Download failure JSON"),
+      // Event types this version does not know: kept as received, one file each.
+      Object.entries(d.links.other || {}).map(([type, link]) =>
+        h("button", { class: "button", type: "button", "data-testid": "other-payload", onclick: () => download(link, `${c.conversation_id}_${type}.json`) }, `Download ${type} JSON`)),
       h("button", { class: "button danger", type: "button", onclick: () => remove(c.conversation_id) }, "Delete conversation")));
 }
 
