@@ -128,7 +128,7 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
         observation.Classified(payload.Kind, payload.Id);
         if (payload.Kind.IsOther && _newEventTypes.TryAdd(payload.Kind.Name, true))
         {
-            NewEventType(logger, payload.Kind.Name, payload.Kind.FileName(payload.Id)[(payload.Id.Value.Length + 1)..]);
+            NewEventType(logger, payload.Kind.Name);
         }
 
         if (payload.Kind == PayloadKind.Audio && !format.IsMultipart)
@@ -219,8 +219,8 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
     });
 
     [LoggerMessage(EventId = 2002, EventName = "NewEventType", Level = LogLevel.Warning,
-        Message = "Stored a '{EventType}' delivery, an event type this version does not know: it is kept as received in <conversation>_{FileSuffix} and shown as an extra file of its conversation")]
-    private static partial void NewEventType(ILogger logger, string eventType, string fileSuffix);
+        Message = "Stored a '{EventType}' delivery, an event type this version does not know: it is kept as received in <conversation>_{EventType}.json and shown as an extra file of its conversation")]
+    private static partial void NewEventType(ILogger logger, string eventType);
 
     [LoggerMessage(EventId = 2001, EventName = "StorageFailed", Level = LogLevel.Warning,
         Message = "{RequestId} could not store the payload: {ErrorType}: {ErrorMessage}")]

@@ -9,6 +9,9 @@ public sealed class PayloadStore
 {
     public const string StateFolderName = ".postcall";
 
+    /// <summary>The readiness probe's folders: a leading dot, so never a conversation.</summary>
+    private const string ProbePrefix = ".ready-";
+
     private readonly string _displayRoot;
 
     /// <param name="root">As configured; a relative root is taken from <paramref name="baseDirectory"/>.</param>
@@ -40,6 +43,12 @@ public sealed class PayloadStore
             removed++;
         }
 
+        // A readiness probe cut short by a crash.
+        foreach (var probe in Directory.EnumerateDirectories(Root, ProbePrefix + "*"))
+        {
+            Directory.Delete(probe, recursive: true);
+        }
+
         return removed;
     }
 
@@ -62,7 +71,7 @@ public sealed class PayloadStore
     /// </summary>
     public Task ProbeCommitAsync(CancellationToken cancellationToken = default) => StorageException.Guard(async () =>
     {
-        var folder = System.IO.Path.Combine(Root, $".ready-{Guid.NewGuid():N}");
+        var folder = System.IO.Path.Combine(Root, $"{ProbePrefix}{Guid.NewGuid():N}");
         await using (var temp = CreateTemp())
         {
             await temp.WriteAsync(new byte[] { 1 }, cancellationToken);
@@ -116,20 +125,8 @@ public sealed class PayloadStore
             return []; // deleted while we looked
         }
 
-        return [.. files.OrderBy(f => f.Kind.IsOther ? "1" + f.Kind.Name : "0" + KnownOrder(f.Kind), StringComparer.Ordinal)];
-    }
-
-    private static int KnownOrder(PayloadKind kind)
-    {
-        for (var i = 0; i < PayloadKind.Known.Count; i++)
-        {
-            if (PayloadKind.Known[i] == kind)
-            {
-                return i;
-            }
-        }
-
-        return PayloadKind.Known.Count;
+        return [.. PayloadKind.Known.SelectMany(known => files.Where(f => f.Kind == known)),
+            .. files.Where(f => f.Kind.IsOther).OrderBy(f => f.Kind.Name, StringComparer.Ordinal)];
     }
 
     public string PathFor(ConversationId id, PayloadKind kind) => System.IO.Path.Combine(DirectoryFor(id), kind.FileName(id));

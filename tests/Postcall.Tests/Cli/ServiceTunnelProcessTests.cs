@@ -11,20 +11,26 @@ public sealed class ServiceTunnelProcessTests : IDisposable
 
     public void Dispose() => Directory.Delete(_workDir, recursive: true);
 
-    [Fact]
-    public async Task Service_and_tunnel_start_together_and_sigterm_leaves_no_agent_behind()
+    /// <summary><c>postcall --tunnel</c> on <paramref name="port"/>, once it has printed the webhook URL.</summary>
+    private async Task<ServiceProcess> StartWithTunnelAsync(FakeNgrokAgent agent, int port)
     {
-        using var agent = new FakeNgrokAgent("ok");
-        var port = ServiceProcess.FreePort();
-        using var service = new ServiceProcess(_workDir, new()
+        var service = new ServiceProcess(_workDir, new()
         {
             ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
             ["NGROK_PATH"] = agent.ScriptPath,
             ["NGROK_AUTHTOKEN"] = "tok_secret_123",
             ["LOG_LEVEL"] = "WARNING",
         }, "--tunnel", "--urls", $"http://127.0.0.1:{port}");
-
         await service.WaitForOutputAsync(line => line.EndsWith("/webhook/post-call", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        return service;
+    }
+
+    [Fact]
+    public async Task Service_and_tunnel_start_together_and_sigterm_leaves_no_agent_behind()
+    {
+        using var agent = new FakeNgrokAgent("ok");
+        var port = ServiceProcess.FreePort();
+        using var service = await StartWithTunnelAsync(agent, port);
         Assert.Contains($"https://fake-{agent.Pid}.ngrok-free.app/webhook/post-call", service.OutputLines);
         Assert.Contains($"Tunnel open: https://fake-{agent.Pid}.ngrok-free.app -> http://localhost:{port}", service.OutputLines);
         // The agent is pointed at a loopback listener of its own, so the service knows what came through the tunnel.
@@ -70,14 +76,7 @@ public sealed class ServiceTunnelProcessTests : IDisposable
     public async Task An_agent_dies_with_a_service_killed_outright()
     {
         using var agent = new FakeNgrokAgent("ok");
-        using var service = new ServiceProcess(_workDir, new()
-        {
-            ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
-            ["NGROK_PATH"] = agent.ScriptPath,
-            ["NGROK_AUTHTOKEN"] = "tok_secret_123",
-            ["LOG_LEVEL"] = "WARNING",
-        }, "--tunnel", "--urls", $"http://127.0.0.1:{ServiceProcess.FreePort()}");
-        await service.WaitForOutputAsync(line => line.EndsWith("/webhook/post-call", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        using var service = await StartWithTunnelAsync(agent, ServiceProcess.FreePort());
         Assert.True(agent.IsRunning);
 
         service.Process.Kill(); // SIGKILL: no code of the service runs after this

@@ -91,7 +91,8 @@ public sealed class ServiceProcess : IDisposable
     {
         if (Process.HasExited)
         {
-            Assert.Fail("the service exited: " + await Process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken));
+            var error = await Process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            Assert.Fail($"the service exited with code {Process.ExitCode}: {error} | last output: {string.Join(" | ", _output.TakeLast(5))}");
         }
     }
 
