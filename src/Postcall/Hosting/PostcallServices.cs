@@ -47,6 +47,8 @@ public static class PostcallServices
         services.AddConversationApi();
 
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        // SIGTERM stops new connections at once and lets deliveries in flight finish, up to this long.
+        services.AddOptions<HostOptions>().Configure<PostcallSettings>((host, settings) => host.ShutdownTimeout = settings.ShutdownTimeout);
         services.AddOptions<KestrelServerOptions>().Configure<PostcallSettings>((kestrel, settings) =>
         {
             kestrel.AddServerHeader = false;

@@ -22,6 +22,8 @@ public sealed record PostcallSettings
     public const string TunnelInspectVariable = "POSTCALL_TUNNEL_INSPECT";
     public const string UnverifiedPerClientVariable = "POSTCALL_UNVERIFIED_PER_CLIENT";
     public const string UnverifiedMaxBytesVariable = "POSTCALL_UNVERIFIED_MAX_BYTES";
+    public const string ShutdownTimeoutVariable = "POSTCALL_SHUTDOWN_TIMEOUT";
+    public const int DefaultShutdownTimeoutSeconds = 30;
     public const string DefaultPayloadPath = "./payloads";
     public const int MinApiKeyLength = 16;
     public const long DefaultMinFreeBytes = 100L * 1024 * 1024;
@@ -70,6 +72,12 @@ public sealed record PostcallSettings
     /// <summary>Unverified bytes all clients together may have on disk; past it deliveries get 503.</summary>
     public long UnverifiedMaxBytes { get; init; } = ElevenLabs.SpoolLimits.DefaultMaxBytes;
 
+    /// <summary>
+    /// On SIGTERM (a redeploy), how long deliveries already arriving may take to finish, a large recording included,
+    /// before the process exits anyway. New connections are refused from the start of it.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(DefaultShutdownTimeoutSeconds);
+
     /// <summary>Turn on the ngrok agent's request inspector (127.0.0.1:4040), which records whole requests.</summary>
     public bool TunnelInspect { get; init; }
 
@@ -90,6 +98,7 @@ public sealed record PostcallSettings
             MetricsPublic = ParseBool(read(MetricsPublicVariable), MetricsPublicVariable, errors),
             TunnelInspect = ParseBool(read(TunnelInspectVariable), TunnelInspectVariable, errors),
             UnverifiedPerClient = (int)Math.Min(ParsePositive(read(UnverifiedPerClientVariable), UnverifiedPerClientVariable, ElevenLabs.SpoolLimits.DefaultPerClient, "whole number of requests", errors), 10_000),
+            ShutdownTimeout = TimeSpan.FromSeconds(Math.Min(ParsePositive(read(ShutdownTimeoutVariable), ShutdownTimeoutVariable, DefaultShutdownTimeoutSeconds, "whole number of seconds", errors), 86_400)),
             UnverifiedMaxBytes = ParsePositive(read(UnverifiedMaxBytesVariable), UnverifiedMaxBytesVariable, ElevenLabs.SpoolLimits.DefaultMaxBytes, "whole number of bytes", errors),
             Retention = ParseRetention(read(RetentionDaysVariable), errors),
             AppName = NonEmpty(read("APP_NAME")) ?? "Postcall",

@@ -29,8 +29,14 @@ public static class ReadinessEndpoint
     /// anyone else, a load balancer or someone through the tunnel, learns which checks pass and nothing more.
     /// </remarks>
     private static async Task<Results<Ok<SuccessEnvelope<IReadOnlyList<CheckReport>>>, JsonHttpResult<ErrorEnvelope>>> CheckAsync(
-        HttpContext context, HealthCheckService health, CancellationToken cancellationToken)
+        HttpContext context, HealthCheckService health, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
     {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Shutting down: let the load balancer send new deliveries elsewhere while the last ones finish.
+            return ApiResults.Error(context, StatusCodes.Status503ServiceUnavailable, "not_ready", "Not ready: shutting down");
+        }
+
         var report = await health.CheckHealthAsync(cancellationToken);
         var detailed = context.Origin().IsLocal;
         IReadOnlyList<CheckReport> checks = [.. report.Entries.Select(e => new CheckReport(

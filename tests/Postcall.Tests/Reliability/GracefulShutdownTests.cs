@@ -1,0 +1,126 @@
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Postcall.ElevenLabs;
+using Postcall.Tests.Support;
+using Postcall.Tunnel;
+
+namespace Postcall.Tests.Reliability;
+
+/// <summary>
+/// A redeploy loses nothing: on SIGTERM the service refuses new connections, lets a delivery already arriving finish
+/// (a large recording included) within POSTCALL_SHUTDOWN_TIMEOUT, answers it 200, then exits.
+/// </summary>
+public sealed class GracefulShutdownTests : IDisposable
+{
+    private readonly string _workDir = Directory.CreateTempSubdirectory("postcall-drain-").FullName;
+
+    public void Dispose() => Directory.Delete(_workDir, recursive: true);
+
+    [Fact]
+    public async Task A_sigterm_in_the_middle_of_an_audio_upload_lets_it_finish_with_200()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var port = ServiceProcess.FreePort();
+        var root = Path.Combine(_workDir, "payloads");
+        using var service = new ServiceProcess(_workDir, new()
+        {
+            ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
+            ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = root,
+            ["POSTCALL_SHUTDOWN_TIMEOUT"] = "60",
+            ["LOG_LEVEL"] = "WARNING",
+        }, "--urls", $"http://127.0.0.1:{port}");
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
+        await service.WaitForHealthAsync(client);
+
+        var mp3 = new byte[24 * 1024 * 1024];
+        new Random(7).NextBytes(mp3);
+        var body = Encoding.UTF8.GetBytes(Deliveries.Audio("redeployed", mp3));
+        var halfSent = new TaskCompletionSource();
+        var carryOn = new TaskCompletionSource();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Deliveries.Path)
+        {
+            Content = new PausingContent(body, halfSent, carryOn.Task),
+        };
+        request.Headers.TransferEncodingChunked = true;
+        request.Headers.TryAddWithoutValidation(SignatureHeader.Name, SignatureSigner.Sign(Fixtures.Secret, Deliveries.Now, body));
+        var upload = client.SendAsync(request, ct);
+
+        await halfSent.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        await Task.Delay(300, ct); // the server is reading the body now
+        Assert.True(ProcessSignals.Terminate(service.Process.Id));
+
+        // New connections are refused while the one delivery finishes.
+        var refused = false;
+        for (var attempt = 0; attempt < 100 && !refused; attempt++)
+        {
+            using var fresh = new HttpClient { BaseAddress = client.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+            try
+            {
+                using var health = await fresh.GetAsync(new Uri("/health", UriKind.Relative), ct);
+                await Task.Delay(50, ct);
+            }
+            catch (HttpRequestException)
+            {
+                refused = true;
+            }
+        }
+
+        Assert.True(refused, "the service kept taking new connections after SIGTERM");
+        Assert.False(service.Process.HasExited, "the service exited with a delivery still arriving");
+        carryOn.SetResult();
+
+        using var response = await upload;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await service.Process.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
+        Assert.Equal(0, service.Process.ExitCode);
+        Assert.Equal(mp3, await File.ReadAllBytesAsync(Path.Combine(root, "redeployed", "redeployed_audio.mp3"), ct));
+    }
+
+    [Fact]
+    public async Task Readiness_says_not_ready_once_shutting_down()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var factory = new PostcallFactory();
+        var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await Envelope.ReadAsync(await client.GetAsync(new Uri("/health/ready", UriKind.Relative), ct))).Status);
+
+        // Hold the shutdown at its first step, where a load balancer's probe still reaches the service.
+        var lifetime = factory.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var release = new ManualResetEventSlim();
+        using var held = lifetime.ApplicationStopping.Register(() => release.Wait(TimeSpan.FromSeconds(30)));
+        var stopping = Task.Run(lifetime.StopApplication, ct);
+        try
+        {
+            var ready = await Envelope.ReadAsync(await client.GetAsync(new Uri("/health/ready", UriKind.Relative), ct));
+            Assert.Equal("not_ready", ready.AssertError(HttpStatusCode.ServiceUnavailable));
+            Assert.Equal("Not ready: shutting down", ready.Field("message"));
+        }
+        finally
+        {
+            release.Set();
+            await stopping;
+        }
+    }
+
+    /// <summary>Writes the first half of the body, says so, and writes the rest when told to.</summary>
+    private sealed class PausingContent(byte[] body, TaskCompletionSource halfSent, Task carryOn) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            var half = body.Length / 2;
+            await stream.WriteAsync(body.AsMemory(0, half));
+            await stream.FlushAsync();
+            halfSent.TrySetResult();
+            await carryOn;
+            await stream.WriteAsync(body.AsMemory(half));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+}
