@@ -108,11 +108,13 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
             {
                 return (null, default, spoolRejection);
             }
-        }
 
-        if (check.Complete() is var status && status != SignatureStatus.Valid)
-        {
-            return (null, default, SignatureRejection(status));
+            if (check.Complete() is var status && status != SignatureStatus.Valid)
+            {
+                return (null, default, SignatureRejection(status));
+            }
+
+            ticket.Verified();
         }
 
         var reading = Stopwatch.GetTimestamp();

@@ -14,15 +14,26 @@ namespace Postcall.ElevenLabs;
 /// bodies; past either, a delivery is refused at once.</item>
 /// <item>free space: a body may not bring the disk below <see cref="SpoolLimits.MinFreeBytes"/>.</item>
 /// </list>
-/// A client is an address; IPv6 clients count by their /64, which one host can fill with addresses.
+/// A client is an address; IPv6 clients count by their /64, which one host can fill with addresses. A client whose
+/// signature checked out within the last hour has proven it holds the secret: it may have
+/// <see cref="ProvenFactor"/> times as many bodies arriving, so a burst of ElevenLabs' recordings from one of its
+/// addresses is not held back by the bound meant for strangers.
 /// </summary>
 public sealed class UnverifiedSpool(SpoolLimits limits, Func<long> freeBytes)
 {
+    /// <summary>How many times <see cref="SpoolLimits.PerClient"/> a proven client may have arriving.</summary>
+    public const int ProvenFactor = 8;
+
     /// <summary>How many bytes may be spooled between two looks at the free space.</summary>
     private const long FreeSpaceCheckInterval = 16L * 1024 * 1024;
 
+    /// <summary>How long a client stays proven after its last verified body, and how many are remembered.</summary>
+    private const long ProvenForMilliseconds = 60 * 60 * 1000;
+    private const int MaxProven = 4096;
+
     private readonly Lock _gate = new();
     private readonly Dictionary<IPAddress, Partition> _partitions = [];
+    private readonly Dictionary<IPAddress, long> _provenUntil = [];
     private int _bodies;
     private long _bytes;
 
@@ -54,7 +65,7 @@ public sealed class UnverifiedSpool(SpoolLimits limits, Func<long> freeBytes)
             }
 
             var partition = PartitionFor(key);
-            if (partition.Active < limits.PerClient)
+            if (partition.Active < PlacesFor(key))
             {
                 partition.Active++;
                 _bodies++;
@@ -100,6 +111,43 @@ public sealed class UnverifiedSpool(SpoolLimits limits, Func<long> freeBytes)
         }
 
         return partition;
+    }
+
+    private int PlacesFor(IPAddress key) =>
+        _provenUntil.TryGetValue(key, out var until) && until > Environment.TickCount64 ? limits.PerClient * ProvenFactor : limits.PerClient;
+
+    private void Prove(IPAddress key)
+    {
+        lock (_gate)
+        {
+            var now = Environment.TickCount64;
+            if (_provenUntil.Count >= MaxProven && !_provenUntil.ContainsKey(key))
+            {
+                foreach (var stale in _provenUntil.Where(p => p.Value <= now).Select(p => p.Key).ToList())
+                {
+                    _provenUntil.Remove(stale);
+                }
+
+                if (_provenUntil.Count >= MaxProven)
+                {
+                    return; // remembering more would let forged addresses cost memory; the bound for strangers applies
+                }
+            }
+
+            _provenUntil[key] = now + ProvenForMilliseconds;
+            // More places now: hand them to whoever of this client is waiting.
+            if (_partitions.TryGetValue(key, out var partition))
+            {
+                while (partition.Active < PlacesFor(key) && _bodies < limits.MaxBodies && partition.Waiters.TryDequeue(out var next))
+                {
+                    if (next.TrySetResult())
+                    {
+                        partition.Active++;
+                        _bodies++;
+                    }
+                }
+            }
+        }
     }
 
     private bool HasRoomOnDisk(long bytes) => freeBytes() - bytes >= limits.MinFreeBytes;
@@ -185,6 +233,9 @@ public sealed class UnverifiedSpool(SpoolLimits limits, Func<long> freeBytes)
             _spool = spool;
             _key = key;
         }
+
+        /// <summary>The body's signature checked out: its client holds the secret.</summary>
+        public void Verified() => _spool.Prove(_key);
 
         /// <summary>Counts <paramref name="bytes"/> more before they are written; null when they may be, else why not.</summary>
         public SpoolRefusal? Reserve(int bytes)

@@ -119,6 +119,42 @@ public sealed class UnverifiedSpoolTests
     }
 
     [Fact]
+    public async Task A_client_whose_signature_checked_out_may_have_more_bodies_arriving()
+    {
+        var spool = new UnverifiedSpool(new SpoolLimits(2, 1 << 30, 1000, 0, TimeSpan.FromSeconds(5)), () => long.MaxValue);
+        var sender = IPAddress.Parse("34.67.146.145");
+        var ct = TestContext.Current.CancellationToken;
+        var first = (await spool.EnterAsync(sender, ct)).Ticket!;
+        using var second = (await spool.EnterAsync(sender, ct)).Ticket!;
+        var waiting = spool.EnterAsync(sender, ct);
+        await Task.Delay(50, ct);
+        Assert.False(waiting.IsCompleted);
+
+        first.Verified(); // this body was genuine: the sender holds the secret
+        using var third = (await waiting.WaitAsync(TimeSpan.FromSeconds(1), ct)).Ticket;
+        Assert.NotNull(third);
+        first.Dispose();
+        var more = new List<UnverifiedSpool.Ticket>();
+        for (var i = 0; i < 2 * UnverifiedSpool.ProvenFactor - 2; i++)
+        {
+            more.Add((await spool.EnterAsync(sender, ct)).Ticket!);
+        }
+
+        Assert.All(more, Assert.NotNull);
+        more.ForEach(t => t.Dispose());
+
+        // A stranger still gets the bound meant for strangers.
+        var stranger = IPAddress.Parse("198.51.100.66");
+        using var a = (await spool.EnterAsync(stranger, ct)).Ticket!;
+        using var b = (await spool.EnterAsync(stranger, ct)).Ticket!;
+        var strangerWaits = spool.EnterAsync(stranger, ct);
+        await Task.Delay(50, ct);
+        Assert.False(strangerWaits.IsCompleted);
+        a.Dispose();
+        (await strangerWaits).Ticket?.Dispose();
+    }
+
+    [Fact]
     public async Task IPv6_clients_count_by_their_slash_64()
     {
         var spool = new UnverifiedSpool(new SpoolLimits(1, 1 << 30, 100, 0, TimeSpan.FromMilliseconds(50)), () => long.MaxValue);
