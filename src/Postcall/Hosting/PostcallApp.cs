@@ -53,6 +53,11 @@ public static partial class PostcallApp
             var removed = store.Initialize();
             StorageReady(app.Logger, store.Root, removed);
         }
+        catch (RootInUseException e)
+        {
+            // Running beside it would delete the other service's bodies in flight: refuse to start.
+            throw new SettingsException(e.Message, e);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Keep serving: health and docs still work, and deliveries answer 503 (retried) until the disk is fixed.

@@ -5,7 +5,7 @@ namespace Postcall.Storage;
 /// written to a temp file in <c>&lt;root&gt;/.postcall/tmp</c>, fsynced, renamed onto its name, and the folders
 /// fsynced, all before the caller may answer 200.
 /// </summary>
-public sealed class PayloadStore
+public sealed class PayloadStore : IDisposable
 {
     public const string StateFolderName = ".postcall";
 
@@ -32,9 +32,15 @@ public sealed class PayloadStore
 
     public string TempDirectory { get; }
 
-    /// <summary>Creates the folders and removes temp files a crash left behind; returns how many.</summary>
+    private RootLock? _lock;
+
+    /// <summary>
+    /// Takes the root for this process (<see cref="RootInUseException"/> when another service holds it), creates the
+    /// folders and removes temp files a crash left behind; returns how many.
+    /// </summary>
     public int Initialize()
     {
+        _lock ??= RootLock.Acquire(StateDirectory);
         Directory.CreateDirectory(TempDirectory);
         var removed = 0;
         foreach (var stale in Directory.EnumerateFiles(TempDirectory))
@@ -91,6 +97,13 @@ public sealed class PayloadStore
             }
         }
     });
+
+    /// <summary>Gives the root back for another service to take.</summary>
+    public void Dispose()
+    {
+        _lock?.Dispose();
+        _lock = null;
+    }
 
     /// <summary>Free space on the file system that holds the root, in bytes.</summary>
     public long AvailableFreeSpace() => new DriveInfo(Root).AvailableFreeSpace;

@@ -23,6 +23,46 @@ public sealed class StartupProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_service_on_the_same_root_is_refused_and_the_root_is_free_again_after_a_crash()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var root = Path.Combine(_workDir, "shared-root");
+        ServiceProcess Start(int port) => new(_workDir, new()
+        {
+            ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
+            ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = root,
+            ["LOG_LEVEL"] = "WARNING",
+        }, "--urls", $"http://127.0.0.1:{port}");
+
+        var firstPort = ServiceProcess.FreePort();
+        using var first = Start(firstPort);
+        using var firstClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{firstPort}") };
+        await first.WaitForHealthAsync(firstClient);
+
+        using (var second = Start(ServiceProcess.FreePort()))
+        {
+            // A second service that kept running would fail this wait rather than hang the test.
+            await second.Process.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
+            var stderr = await second.Process.StandardError.ReadToEndAsync(ct);
+            Assert.Equal(1, second.Process.ExitCode);
+            Assert.Contains($"Another Postcall service (pid {first.Process.Id}) is already storing payloads under {root}", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        }
+
+        using (var stillServing = await firstClient.SendAsync(Deliveries.SignedRequest(Deliveries.Transcription("first")), ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, stillServing.StatusCode);
+        }
+
+        first.Process.Kill(); // the kernel lets go of the lock with the process
+        await first.Process.WaitForExitAsync(ct);
+        var thirdPort = ServiceProcess.FreePort();
+        using var third = Start(thirdPort);
+        using var thirdClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{thirdPort}") };
+        await third.WaitForHealthAsync(thirdClient);
+    }
+
+    [Fact]
     public async Task Dot_env_is_read_from_the_working_directory_and_real_environment_variables_win()
     {
         await File.WriteAllLinesAsync(Path.Combine(_workDir, ".env"),
