@@ -51,6 +51,18 @@ public sealed class UnverifiedSpool(SpoolLimits limits, Func<long> freeBytes)
         }
     }
 
+    /// <summary>Bodies holding a place right now, for the metrics.</summary>
+    public int Bodies
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bodies;
+            }
+        }
+    }
+
     /// <summary>Takes a place for one body from <paramref name="client"/>, waiting for one if the client has none free.</summary>
     public async Task<Admission> EnterAsync(IPAddress client, CancellationToken cancellationToken)
     {

@@ -40,8 +40,10 @@ public static class PostcallServices
         {
             var settings = sp.GetRequiredService<PostcallSettings>();
             var store = sp.GetRequiredService<PayloadStore>();
-            return new UnverifiedSpool(new SpoolLimits(settings.UnverifiedPerClient, settings.UnverifiedMaxBytes,
+            var spool = new UnverifiedSpool(new SpoolLimits(settings.UnverifiedPerClient, settings.UnverifiedMaxBytes,
                 SpoolLimits.DefaultMaxBodies, settings.MinFreeBytes, SpoolLimits.DefaultWait), store.AvailableFreeSpace);
+            sp.GetRequiredService<PostcallMetrics>().Observe(spool);
+            return spool;
         });
         services.AddConversationIndex();
         services.AddConversationApi();

@@ -21,6 +21,7 @@ public sealed class PostcallMetrics
     private readonly Counter<long> _indexFailures;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _started;
+    private readonly Meter _meter;
     private long _lastSuccessTicks;
 
     public PostcallMetrics(IMeterFactory meterFactory, TimeProvider time)
@@ -28,7 +29,7 @@ public sealed class PostcallMetrics
         ArgumentNullException.ThrowIfNull(meterFactory);
         _time = time;
         _started = time.GetUtcNow();
-        var meter = meterFactory.Create(MeterName);
+        var meter = _meter = meterFactory.Create(MeterName);
         _deliveries = meter.CreateCounter<long>("postcall.deliveries", "{delivery}",
             "Post-call deliveries by webhook type and outcome (stored, duplicate, rejected, storage_failure, aborted).");
         _signatureFailures = meter.CreateCounter<long>("postcall.signature.failures", "{delivery}",
@@ -46,6 +47,15 @@ public sealed class PostcallMetrics
             "Conversations the index could not be updated for; their files are stored, and the next reindex repairs it.");
         meter.CreateObservableGauge("postcall.delivery.last_success.age", ObserveLastSuccessAge, "s",
             "Seconds since the last delivery answered 200 (since start-up, before the first).");
+    }
+
+    /// <summary>Gauges of what is arriving before its signature is checked: bytes on disk, and bodies.</summary>
+    internal void Observe(ElevenLabs.UnverifiedSpool spool)
+    {
+        _meter.CreateObservableGauge("postcall.unverified.bytes", () => spool.Bytes, "By",
+            "Bytes of bodies being received whose signature is not checked yet (bounded by POSTCALL_UNVERIFIED_MAX_BYTES).");
+        _meter.CreateObservableGauge("postcall.unverified.bodies", () => spool.Bodies, "{body}",
+            "Bodies being received whose signature is not checked yet, waiting ones not counted.");
     }
 
     internal void DeliveryStarted() => _inFlight.Add(1);

@@ -72,6 +72,70 @@ public sealed class UnverifiedSpoolTests
     }
 
     [Fact]
+    public async Task The_metrics_show_unverified_bytes_while_a_body_arrives_and_none_after()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var service = await KestrelHost.StartAsync();
+        using var client = service.CreateClient();
+        var body = new byte[8 * 1024 * 1024];
+        Array.Fill(body, (byte)'A');
+        var halfSent = new TaskCompletionSource();
+        var carryOn = new TaskCompletionSource();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Deliveries.Path) { Content = new HalfThenRest(body, halfSent, carryOn.Task) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        request.Headers.TryAddWithoutValidation(SignatureHeader.Name, $"t={Deliveries.Now},v0={new string('0', 64)}");
+        var forged = client.SendAsync(request, ct);
+        await halfSent.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+
+        double bytes = 0;
+        for (var attempt = 0; attempt < 100 && bytes < body.Length / 4; attempt++)
+        {
+            await Task.Delay(50, ct);
+            bytes = (await ScrapeAsync(client, ct)).Sum("postcall_unverified_bytes");
+        }
+
+        Assert.InRange(bytes, body.Length / 4, body.Length);
+        Assert.Equal(1, (await ScrapeAsync(client, ct)).Sum("postcall_unverified_bodies"));
+        carryOn.SetResult();
+        using (var refused = await forged)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        // The exporter caches a scrape for a moment: ask until it is a fresh one.
+        var after = await ScrapeAsync(client, ct);
+        for (var attempt = 0; attempt < 100 && after.Sum("postcall_unverified_bodies") > 0; attempt++)
+        {
+            await Task.Delay(50, ct);
+            after = await ScrapeAsync(client, ct);
+        }
+
+        Assert.Equal((0, 0), (after.Sum("postcall_unverified_bytes"), after.Sum("postcall_unverified_bodies")));
+    }
+
+    private static async Task<Observability.PrometheusText> ScrapeAsync(HttpClient client, CancellationToken ct) =>
+        new(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct));
+
+    /// <summary>Sends the first half of a body, says so, and the rest when told to.</summary>
+    private sealed class HalfThenRest(byte[] body, TaskCompletionSource halfSent, Task carryOn) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(body.AsMemory(0, body.Length / 2));
+            await stream.FlushAsync();
+            halfSent.TrySetResult();
+            await carryOn;
+            await stream.WriteAsync(body.AsMemory(body.Length / 2));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = body.Length;
+            return true;
+        }
+    }
+
+    [Fact]
     public async Task A_burst_of_genuine_audio_from_one_sender_waits_for_places_instead_of_being_refused()
     {
         var ct = TestContext.Current.CancellationToken;
