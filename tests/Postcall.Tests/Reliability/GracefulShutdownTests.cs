@@ -37,17 +37,13 @@ public sealed class GracefulShutdownTests : IDisposable
         var mp3 = new byte[24 * 1024 * 1024];
         new Random(7).NextBytes(mp3);
         var body = Encoding.UTF8.GetBytes(Deliveries.Audio("redeployed", mp3));
-        var halfSent = new TaskCompletionSource();
-        var carryOn = new TaskCompletionSource();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Deliveries.Path)
-        {
-            Content = new PausingContent(body, halfSent, carryOn.Task),
-        };
+        var content = new HalfThenRestContent(body, declareLength: false);
+        using var request = new HttpRequestMessage(HttpMethod.Post, Deliveries.Path) { Content = content };
         request.Headers.TransferEncodingChunked = true;
         request.Headers.TryAddWithoutValidation(SignatureHeader.Name, SignatureSigner.Sign(Fixtures.Secret, Deliveries.Now, body));
         var upload = client.SendAsync(request, ct);
 
-        await halfSent.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        await content.HalfSent.WaitAsync(TimeSpan.FromSeconds(30), ct);
         await Task.Delay(300, ct); // the server is reading the body now
         Assert.True(ProcessSignals.Terminate(service.Process.Id));
 
@@ -69,7 +65,7 @@ public sealed class GracefulShutdownTests : IDisposable
 
         Assert.True(refused, "the service kept taking new connections after SIGTERM");
         Assert.False(service.Process.HasExited, "the service exited with a delivery still arriving");
-        carryOn.SetResult();
+        content.SendTheRest();
 
         using var response = await upload;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -101,26 +97,6 @@ public sealed class GracefulShutdownTests : IDisposable
         {
             release.Set();
             await stopping;
-        }
-    }
-
-    /// <summary>Writes the first half of the body, says so, and writes the rest when told to.</summary>
-    private sealed class PausingContent(byte[] body, TaskCompletionSource halfSent, Task carryOn) : HttpContent
-    {
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            var half = body.Length / 2;
-            await stream.WriteAsync(body.AsMemory(0, half));
-            await stream.FlushAsync();
-            halfSent.TrySetResult();
-            await carryOn;
-            await stream.WriteAsync(body.AsMemory(half));
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
         }
     }
 }

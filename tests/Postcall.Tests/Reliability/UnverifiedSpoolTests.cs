@@ -79,13 +79,12 @@ public sealed class UnverifiedSpoolTests
         using var client = service.CreateClient();
         var body = new byte[8 * 1024 * 1024];
         Array.Fill(body, (byte)'A');
-        var halfSent = new TaskCompletionSource();
-        var carryOn = new TaskCompletionSource();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Deliveries.Path) { Content = new HalfThenRest(body, halfSent, carryOn.Task) };
+        var content = new HalfThenRestContent(body, declareLength: true);
+        using var request = new HttpRequestMessage(HttpMethod.Post, Deliveries.Path) { Content = content };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         request.Headers.TryAddWithoutValidation(SignatureHeader.Name, $"t={Deliveries.Now},v0={new string('0', 64)}");
         var forged = client.SendAsync(request, ct);
-        await halfSent.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        await content.HalfSent.WaitAsync(TimeSpan.FromSeconds(30), ct);
 
         double bytes = 0;
         for (var attempt = 0; attempt < 100 && bytes < body.Length / 4; attempt++)
@@ -96,7 +95,7 @@ public sealed class UnverifiedSpoolTests
 
         Assert.InRange(bytes, body.Length / 4, body.Length);
         Assert.Equal(1, (await ScrapeAsync(client, ct)).Sum("postcall_unverified_bodies"));
-        carryOn.SetResult();
+        content.SendTheRest();
         using (var refused = await forged)
         {
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
@@ -115,25 +114,6 @@ public sealed class UnverifiedSpoolTests
 
     private static async Task<Observability.PrometheusText> ScrapeAsync(HttpClient client, CancellationToken ct) =>
         new(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct));
-
-    /// <summary>Sends the first half of a body, says so, and the rest when told to.</summary>
-    private sealed class HalfThenRest(byte[] body, TaskCompletionSource halfSent, Task carryOn) : HttpContent
-    {
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            await stream.WriteAsync(body.AsMemory(0, body.Length / 2));
-            await stream.FlushAsync();
-            halfSent.TrySetResult();
-            await carryOn;
-            await stream.WriteAsync(body.AsMemory(body.Length / 2));
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = body.Length;
-            return true;
-        }
-    }
 
     [Fact]
     public async Task A_burst_of_genuine_audio_from_one_sender_waits_for_places_instead_of_being_refused()
@@ -260,28 +240,18 @@ public sealed class UnverifiedSpoolTests
         Assert.Equal(SpoolRefusal.Busy, (await spool.EnterAsync(IPAddress.Parse("192.0.2.3"), ct)).Refusal);
     }
 
-    [Fact]
-    public async Task A_refused_delivery_says_when_to_retry()
+    [Theory]
+    [InlineData("POSTCALL_UNVERIFIED_MAX_BYTES", "1000", "server_busy", 5)]
+    [InlineData("POSTCALL_MIN_FREE_BYTES", "9223372036854775807", "storage_unavailable", 60)]
+    public async Task A_body_past_a_bound_is_refused_before_it_is_written_and_told_when_to_retry(string variable, string value, string code, int retryAfter)
     {
-        await using var service = await KestrelHost.StartAsync(new() { ["POSTCALL_UNVERIFIED_MAX_BYTES"] = "1000" });
+        await using var service = await KestrelHost.StartAsync(new() { [variable] = value });
         using var client = service.CreateClient();
         using var response = await client.SendAsync(Deliveries.SignedRequest(Fixtures.Bytes("post_call_transcription.json")), TestContext.Current.CancellationToken);
         var envelope = await Envelope.ReadAsync(response);
-        Assert.Equal("server_busy", envelope.AssertError(HttpStatusCode.ServiceUnavailable));
-        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
-        PayloadRootAssertions.NothingStored(service.PayloadRoot);
-    }
-
-    [Fact]
-    public async Task A_body_that_would_go_below_the_free_space_floor_is_refused_before_it_is_written()
-    {
-        await using var service = await KestrelHost.StartAsync(new() { ["POSTCALL_MIN_FREE_BYTES"] = long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        using var client = service.CreateClient();
-        using var response = await client.SendAsync(Deliveries.SignedRequest(Fixtures.Bytes("post_call_transcription.json")), TestContext.Current.CancellationToken);
-        var envelope = await Envelope.ReadAsync(response);
-        Assert.Equal("storage_unavailable", envelope.AssertError(HttpStatusCode.ServiceUnavailable));
-        Assert.Contains("POSTCALL_MIN_FREE_BYTES", envelope.Field("message"), StringComparison.Ordinal);
-        Assert.Equal(TimeSpan.FromSeconds(60), response.Headers.RetryAfter?.Delta);
+        Assert.Equal(code, envelope.AssertError(HttpStatusCode.ServiceUnavailable));
+        Assert.Contains(variable, envelope.Field("message"), StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(retryAfter), response.Headers.RetryAfter?.Delta);
         PayloadRootAssertions.NothingStored(service.PayloadRoot);
     }
 
