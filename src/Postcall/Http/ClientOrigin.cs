@@ -49,7 +49,7 @@ public sealed class ClientOrigin
         return new Origin(client, isLocal, viaTunnel);
     }
 
-    public bool IsTrustedProxy(IPAddress address) => _trustedProxies.Any(n => n.Contains(Normalize(address)));
+    private bool IsTrustedProxy(IPAddress address) => _trustedProxies.Any(n => n.Contains(Normalize(address)));
 
     /// <summary>The right-most hop that is not a trusted proxy; the left-most when all are; null when none parses.</summary>
     private IPAddress? ForwardedClient(StringValues values)
