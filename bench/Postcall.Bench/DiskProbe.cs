@@ -1,5 +1,5 @@
+using Postcall.Storage.Files;
 using System.Diagnostics;
-using Postcall.Storage;
 
 namespace Postcall.Bench;
 

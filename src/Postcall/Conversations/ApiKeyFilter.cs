@@ -19,7 +19,8 @@ public static class ApiKeyFilter
     public const string MediaTokenQuery = "access";
 
     public static RouteGroupBuilder RequireApiKey(this RouteGroupBuilder group) => group.AddEndpointFilter(async (invocation, next) =>
-        Refusal(invocation.HttpContext, "This API needs a key: send Authorization: Bearer <POSTCALL_API_KEY>.") ?? await next(invocation));
+        (await HasMediaTokenAsync(invocation.HttpContext) ? null : Refusal(invocation.HttpContext, "This API needs a key: send Authorization: Bearer <POSTCALL_API_KEY>."))
+        ?? await next(invocation));
 
     /// <summary>Null when the request may pass; otherwise the answer that refuses it (401 or 429).</summary>
     public static IResult? Refusal(HttpContext context, string missingKeyMessage)
@@ -27,7 +28,7 @@ public static class ApiKeyFilter
         ArgumentNullException.ThrowIfNull(context);
         var services = context.RequestServices;
         var authorization = context.Request.Headers.Authorization.ToString();
-        if (services.GetRequiredService<ApiKeyCheck>().IsAuthorized(authorization) || HasMediaToken(context))
+        if (services.GetRequiredService<ApiKeyCheck>().IsAuthorized(authorization))
         {
             return null;
         }
@@ -45,11 +46,25 @@ public static class ApiKeyFilter
             : ApiResults.Error(context, StatusCodes.Status401Unauthorized, ErrorCodes.ApiKeyInvalid, "The API key is not valid.");
     }
 
-    private static bool HasMediaToken(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<AllowsMediaToken>() is not null
-        && context.Request.RouteValues["id"] is string id
-        && context.Request.Query[MediaTokenQuery] is { Count: 1 } token
-        && context.RequestServices.GetRequiredService<MediaTokens>().IsValid(id, token.ToString());
+    /// <summary>A route that allows it, and a valid <c>access</c> value for its conversation.</summary>
+    private static async Task<bool> HasMediaTokenAsync(HttpContext context)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<AllowsMediaToken>() is null
+            || context.Request.RouteValues["id"] is not string id
+            || context.Request.Query[MediaTokenQuery] is not { Count: 1 } token)
+        {
+            return false;
+        }
+
+        try
+        {
+            return await context.RequestServices.GetRequiredService<MediaTokens>().IsValidAsync(id, token.ToString(), context.RequestAborted);
+        }
+        catch (Postgres.DatabaseUnavailableException)
+        {
+            return false; // the shared key cannot be read now; the key in a header still works
+        }
+    }
 
     private static JsonHttpResult<ErrorEnvelope> TooMany(HttpContext context)
     {

@@ -12,13 +12,13 @@ public static class ConversationDocuments
 
     public sealed record Parts(CallAnalysis? Analysis, IReadOnlyList<TranscriptTurn> Transcript, JsonElement? Metadata, FailureDetails? Failure);
 
-    public static async Task<Parts> ReadAsync(PayloadStore store, ConversationId id, CancellationToken cancellationToken)
+    public static async Task<Parts> ReadAsync(IPayloadStore store, ConversationId id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         CallAnalysis? analysis = null;
         IReadOnlyList<TranscriptTurn> transcript = [];
         JsonElement? metadata = null;
-        using (var document = await ParseAsync(store.PathFor(id, PayloadKind.Transcription), cancellationToken))
+        using (var document = await ParseAsync(store, id, PayloadKind.Transcription, cancellationToken))
         {
             if (document is not null)
             {
@@ -29,7 +29,7 @@ public static class ConversationDocuments
             }
         }
 
-        using var failure = await ParseAsync(store.PathFor(id, PayloadKind.Failure), cancellationToken);
+        using var failure = await ParseAsync(store, id, PayloadKind.Failure, cancellationToken);
         return new Parts(analysis, transcript, metadata, failure is null ? null : Failure(PayloadFacts.DataOf(failure.RootElement)));
     }
 
@@ -78,14 +78,19 @@ public static class ConversationDocuments
     private static JsonElement? Clone(JsonElement element) =>
         element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : element.Clone();
 
-    private static async Task<JsonDocument?> ParseAsync(string path, CancellationToken cancellationToken)
+    private static async Task<JsonDocument?> ParseAsync(IPayloadStore store, ConversationId id, PayloadKind kind, CancellationToken cancellationToken)
     {
+        await using var content = await store.OpenAsync(id, kind, cancellationToken);
+        if (content is null || content.Length > MaxParsedBytes)
+        {
+            return null;
+        }
+
         try
         {
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, useAsync: true);
-            return stream.Length > MaxParsedBytes ? null : await JsonDocument.ParseAsync(stream, PayloadFacts.Options, cancellationToken);
+            return await JsonDocument.ParseAsync(content.Stream, PayloadFacts.Options, cancellationToken);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException)
+        catch (JsonException)
         {
             return null;
         }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Data.Sqlite;
 using Microsoft.Net.Http.Headers;
 using Postcall.Http;
 using Postcall.Index;
@@ -50,7 +49,7 @@ public static class ConversationEndpoints
     }
 
     private static async Task<Results<Ok<SuccessEnvelope<ConversationList>>, JsonHttpResult<ErrorEnvelope>>> ListAsync(
-        HttpContext context, [AsParameters] ListParameters parameters, ConversationIndexer indexer)
+        HttpContext context, [AsParameters] ListParameters parameters, IConversationIndex index)
     {
         if (parameters.ToQuery(out var problem) is not { } query)
         {
@@ -60,23 +59,18 @@ public static class ConversationEndpoints
         // Right after start-up the index may still be opening; that takes milliseconds.
         try
         {
-            await indexer.FirstOpenAttempt.WaitAsync(IndexOpenWait, context.RequestAborted);
+            await index.WhenOpenedAsync(context.RequestAborted).WaitAsync(IndexOpenWait, context.RequestAborted);
         }
         catch (TimeoutException)
         {
         }
 
-        if (!indexer.IsOpen)
-        {
-            return IndexUnavailable(context);
-        }
-
         ConversationPage page;
         try
         {
-            page = indexer.Index.List(query);
+            page = await index.ListAsync(query, context.RequestAborted);
         }
-        catch (SqliteException)
+        catch (IndexUnavailableException)
         {
             return IndexUnavailable(context);
         }
@@ -86,39 +80,59 @@ public static class ConversationEndpoints
     }
 
     private static async Task<Results<Ok<SuccessEnvelope<ConversationDetail>>, JsonHttpResult<ErrorEnvelope>>> GetAsync(
-        HttpContext context, string id, ConversationIndexer indexer, PayloadStore store, MediaTokens tokens)
+        HttpContext context, string id, IConversationIndex index, IPayloadStore store, MediaTokens tokens)
     {
         if (!ConversationId.TryParse(id, out var conversation))
         {
             return NotFound(context);
         }
 
-        // The index answers quickly; a conversation it has not taken yet (or an index in trouble) means its files.
-        var facts = indexer.Find(conversation) ?? await Task.Run(() => ConversationReader.Read(store, conversation));
-        if (facts is null)
+        try
         {
-            return NotFound(context);
-        }
+            // The index answers quickly; a conversation it has not taken yet (or an index in trouble) means its payloads.
+            var facts = await FindAsync(index, conversation, context.RequestAborted)
+                ?? await ConversationReader.ReadAsync(store, conversation, context.RequestAborted);
+            if (facts is null)
+            {
+                return NotFound(context);
+            }
 
-        var parts = await ConversationDocuments.ReadAsync(store, conversation, context.RequestAborted);
-        var self = $"{context.Request.PathBase}/api/conversations/{conversation}";
-        var links = new ConversationLinks(
-            self,
-            facts.AudioBytes is null ? null : $"{self}/audio?{ApiKeyFilter.MediaTokenQuery}={tokens.Create(conversation.Value)}",
-            facts.TranscriptionBytes is null ? null : $"{self}/raw/transcription",
-            facts.FailureBytes is null ? null : $"{self}/raw/failure",
-            facts.OtherPayloads.Items.ToDictionary(p => p.EventType, p => $"{self}/raw/{p.EventType}", StringComparer.Ordinal));
-        return ApiResults.Success(context, "Conversation", new ConversationDetail(
-            ConversationSummary.From(facts), parts.Analysis, parts.Transcript, parts.Metadata, parts.Failure, links));
+            var parts = await ConversationDocuments.ReadAsync(store, conversation, context.RequestAborted);
+            var self = $"{context.Request.PathBase}/api/conversations/{conversation}";
+            var links = new ConversationLinks(
+                self,
+                facts.AudioBytes is null ? null : $"{self}/audio?{ApiKeyFilter.MediaTokenQuery}={await tokens.CreateAsync(conversation.Value, context.RequestAborted)}",
+                facts.TranscriptionBytes is null ? null : $"{self}/raw/transcription",
+                facts.FailureBytes is null ? null : $"{self}/raw/failure",
+                facts.OtherPayloads.Items.ToDictionary(p => p.EventType, p => $"{self}/raw/{p.EventType}", StringComparer.Ordinal));
+            return ApiResults.Success(context, "Conversation", new ConversationDetail(
+                ConversationSummary.From(facts), parts.Analysis, parts.Transcript, parts.Metadata, parts.Failure, links));
+        }
+        catch (Exception e) when (e is StorageException or Postgres.DatabaseUnavailableException)
+        {
+            return StorageUnavailable(context, "The conversation could not be read; retry later.");
+        }
     }
 
-    private static Results<PhysicalFileHttpResult, JsonHttpResult<ErrorEnvelope>> Audio(HttpContext context, string id, PayloadStore store) =>
-        File(context, id, PayloadKind.Audio, "audio/mpeg", store);
+    private static async Task<ConversationFacts?> FindAsync(IConversationIndex index, ConversationId id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await index.FindAsync(id, cancellationToken);
+        }
+        catch (IndexUnavailableException)
+        {
+            return null;
+        }
+    }
+
+    private static Task<Results<FileStreamHttpResult, JsonHttpResult<ErrorEnvelope>>> Audio(HttpContext context, string id, IPayloadStore store) =>
+        PayloadAsync(context, id, PayloadKind.Audio, "audio/mpeg", store);
 
     /// <summary><c>transcription</c>, <c>failure</c>, or an event type this version does not know (the recording is at <c>/audio</c>).</summary>
-    private static Results<PhysicalFileHttpResult, JsonHttpResult<ErrorEnvelope>> Raw(HttpContext context, string id, string kind, PayloadStore store) =>
+    private static async Task<Results<FileStreamHttpResult, JsonHttpResult<ErrorEnvelope>>> Raw(HttpContext context, string id, string kind, IPayloadStore store) =>
         PayloadKind.TryParse(kind, out var payload) && payload != PayloadKind.Audio
-            ? File(context, id, payload, "application/json", store)
+            ? await PayloadAsync(context, id, payload, "application/json", store)
             : NotFound(context);
 
     private static async Task<Results<Ok<SuccessEnvelope<Deleted>>, JsonHttpResult<ErrorEnvelope>>> DeleteAsync(
@@ -131,39 +145,53 @@ public static class ConversationEndpoints
 
         try
         {
-            return await deletion.DeleteAsync(conversation) is { } files
+            return await deletion.DeleteAsync(conversation, context.RequestAborted) is { } files
                 ? ApiResults.Success(context, "Conversation deleted", new Deleted(conversation.Value, files))
                 : NotFound(context);
         }
-        catch (StorageException)
+        catch (Exception e) when (e is StorageException or IndexUnavailableException)
         {
-            return ApiResults.Error(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable,
-                "The conversation could not be deleted; retry later.");
+            return StorageUnavailable(context, "The conversation could not be deleted; retry later.");
         }
     }
 
-    private static Results<PhysicalFileHttpResult, JsonHttpResult<ErrorEnvelope>> File(
-        HttpContext context, string id, PayloadKind kind, string contentType, PayloadStore store)
+    /// <summary>The payload's bytes as stored, seekable for Range requests, streamed (never held in memory).</summary>
+    private static async Task<Results<FileStreamHttpResult, JsonHttpResult<ErrorEnvelope>>> PayloadAsync(
+        HttpContext context, string id, PayloadKind kind, string contentType, IPayloadStore store)
     {
         if (!ConversationId.TryParse(id, out var conversation))
         {
             return NotFound(context);
         }
 
-        var path = store.PathFor(conversation, kind);
-        if (!System.IO.File.Exists(path))
+        PayloadContent? content;
+        try
+        {
+            content = await store.OpenAsync(conversation, kind, context.RequestAborted);
+        }
+        catch (StorageException)
+        {
+            return StorageUnavailable(context, "The payload could not be read; retry later.");
+        }
+
+        if (content is null)
         {
             return NotFound(context);
         }
 
         context.Response.Headers[HeaderNames.ContentDisposition] = $"inline; filename=\"{kind.FileName(conversation)}\"";
-        return TypedResults.PhysicalFile(path, contentType, enableRangeProcessing: true);
+        // The result disposes the stream once it is sent.
+        return TypedResults.Stream(content.Stream, contentType, lastModified: content.LastModified,
+            entityTag: new EntityTagHeaderValue($"\"{content.Version.Trim('"')}\""), enableRangeProcessing: true);
     }
 
     private static JsonHttpResult<ErrorEnvelope> NotFound(HttpContext context) =>
         ApiResults.Error(context, StatusCodes.Status404NotFound, ErrorCodes.ConversationNotFound, "No such conversation.");
 
+    private static JsonHttpResult<ErrorEnvelope> StorageUnavailable(HttpContext context, string message) =>
+        ApiResults.Error(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable, message);
+
     private static JsonHttpResult<ErrorEnvelope> IndexUnavailable(HttpContext context) =>
         ApiResults.Error(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.IndexUnavailable,
-            "The conversation index is unavailable; deliveries are still stored. Run 'postcall reindex' or see the log.");
+            "The conversation index is unavailable; see the log (a damaged local index is repaired by 'postcall reindex').");
 }

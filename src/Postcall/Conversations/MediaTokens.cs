@@ -7,22 +7,24 @@ namespace Postcall.Conversations;
 /// <summary>
 /// Short-lived, per-conversation signatures for audio URLs. A browser's audio element cannot send an
 /// Authorization header, yet it must fetch ranges itself to seek; the API hands it a URL that carries
-/// <c>?access=&lt;expiry&gt;.&lt;hmac&gt;</c> instead of the key. The signing key lives in memory only, so every
-/// token dies with the process, and the API key itself never appears in a URL.
+/// <c>?access=&lt;expiry&gt;.&lt;hmac&gt;</c> instead of the key. The API key itself never appears in a URL. The
+/// signing key comes from an <see cref="IMediaKeySource"/>: this process's memory on one machine, the shared
+/// database when instances share one, so a link minted by one instance plays on every other.
 /// </summary>
-public sealed class MediaTokens(TimeProvider time)
+public sealed class MediaTokens(IMediaKeySource keys, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
 
-    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+    private byte[]? _key;
 
-    public string Create(string conversationId)
+    public async Task<string> CreateAsync(string conversationId, CancellationToken cancellationToken)
     {
+        var key = await KeyAsync(cancellationToken);
         var expires = (time.GetUtcNow() + Lifetime).ToUnixTimeSeconds();
-        return string.Create(CultureInfo.InvariantCulture, $"{expires}.{Sign(conversationId, expires)}");
+        return string.Create(CultureInfo.InvariantCulture, $"{expires}.{Sign(key, conversationId, expires)}");
     }
 
-    public bool IsValid(string conversationId, string? token)
+    public async Task<bool> IsValidAsync(string conversationId, string? token, CancellationToken cancellationToken)
     {
         var dot = token?.IndexOf('.', StringComparison.Ordinal) ?? -1;
         if (dot <= 0 || !long.TryParse(token.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
@@ -31,11 +33,29 @@ public sealed class MediaTokens(TimeProvider time)
             return false;
         }
 
-        var expected = Encoding.ASCII.GetBytes(Sign(conversationId, expires));
+        var expected = Encoding.ASCII.GetBytes(Sign(await KeyAsync(cancellationToken), conversationId, expires));
         var presented = Encoding.ASCII.GetBytes(token![(dot + 1)..]);
         return CryptographicOperations.FixedTimeEquals(expected, presented);
     }
 
-    private string Sign(string conversationId, long expires) => Convert.ToHexStringLower(
-        HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{conversationId}\n{expires}"))));
+    /// <summary>Fetched once and kept: the key never changes while the service runs.</summary>
+    private async ValueTask<byte[]> KeyAsync(CancellationToken cancellationToken) => _key ??= await keys.GetKeyAsync(cancellationToken);
+
+    private static string Sign(byte[] key, string conversationId, long expires) => Convert.ToHexStringLower(
+        HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{conversationId}\n{expires}"))));
+}
+
+/// <summary>Where the media-link signing key comes from.</summary>
+public interface IMediaKeySource
+{
+    /// <summary>The key: the same for every caller for as long as links must stay valid.</summary>
+    Task<byte[]> GetKeyAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>One instance: a random key in memory, so every link dies with the process.</summary>
+public sealed class InMemoryMediaKeySource : IMediaKeySource
+{
+    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+
+    public Task<byte[]> GetKeyAsync(CancellationToken cancellationToken) => Task.FromResult(_key);
 }

@@ -1,3 +1,4 @@
+using Postcall.Coordination;
 using Postcall.Hosting;
 using Postcall.Index;
 using Postcall.Storage;
@@ -8,10 +9,12 @@ namespace Postcall.Conversations;
 /// With <c>POSTCALL_RETENTION_DAYS</c> set, deletes conversations that started longer ago than that: at start-up
 /// and then every hour. Off (does nothing) when the variable is not set.
 /// </summary>
-public sealed partial class RetentionService(PostcallSettings settings, PayloadStore store, ConversationIndexer indexer,
-    ConversationDeletion deletion, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
+public sealed partial class RetentionService(PostcallSettings settings, IPayloadStore store, IConversationIndex index,
+    ConversationDeletion deletion, IJobLeases leases, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    public const string Job = "retention";
 
     private const int BatchSize = 500;
 
@@ -22,13 +25,21 @@ public sealed partial class RetentionService(PostcallSettings settings, PayloadS
             return;
         }
 
-        await indexer.FirstOpenAttempt.WaitAsync(stoppingToken);
+        await index.WhenOpenedAsync(stoppingToken);
         using var timer = new PeriodicTimer(Interval, time);
         do
         {
             try
             {
-                var deleted = await SweepAsync(retention, stoppingToken);
+                // Instances sharing a database take turns: one sweeps, and another takes over if it dies.
+                await using var lease = await leases.TryAcquireAsync(Job, stoppingToken);
+                if (lease is null)
+                {
+                    continue;
+                }
+
+                using var both = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Lost);
+                var deleted = await SweepAsync(retention, both.Token);
                 if (deleted > 0)
                 {
                     Swept(logger, deleted, retention.TotalDays);
@@ -44,22 +55,29 @@ public sealed partial class RetentionService(PostcallSettings settings, PayloadS
     }
 
     /// <summary>Deletes every conversation that started before now minus <paramref name="retention"/>; returns how many.</summary>
-    public Task<int> SweepAsync(TimeSpan retention, CancellationToken cancellationToken)
+    public async Task<int> SweepAsync(TimeSpan retention, CancellationToken cancellationToken)
     {
         var cutoff = (time.GetUtcNow() - retention).ToUnixTimeSeconds();
-        return indexer.IsOpen ? SweepIndexedAsync(cutoff, cancellationToken) : SweepFoldersAsync(cutoff, cancellationToken);
+        try
+        {
+            return await SweepIndexedAsync(cutoff, cancellationToken);
+        }
+        catch (IndexUnavailableException) when (!index.IsPartOfCommit)
+        {
+            return await SweepStoreAsync(cutoff, cancellationToken);
+        }
     }
 
     private async Task<int> SweepIndexedAsync(long cutoff, CancellationToken cancellationToken)
     {
         var deleted = 0;
-        while (indexer.IsOpen && !cancellationToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested)
         {
-            var expired = indexer.Index.StartedBefore(cutoff, BatchSize);
+            var expired = await index.StartedBeforeAsync(cutoff, BatchSize, cancellationToken);
             var before = deleted;
             foreach (var id in expired)
             {
-                if (ConversationId.TryParse(id, out var conversation) && await deletion.DeleteAsync(conversation) is not null)
+                if (await deletion.DeleteAsync(id, cancellationToken) is not null)
                 {
                     deleted++;
                 }
@@ -76,17 +94,25 @@ public sealed partial class RetentionService(PostcallSettings settings, PayloadS
     }
 
     /// <summary>
-    /// Without the index, personal data must still expire on time: read each folder's start time from its files,
-    /// as the index would. Slower, and only for as long as the index cannot be opened.
+    /// Without the local index, personal data must still expire on time: read each conversation's start time from
+    /// its payloads, as the index would. Slower, and only for as long as the index cannot be opened.
     /// </summary>
-    private async Task<int> SweepFoldersAsync(long cutoff, CancellationToken cancellationToken)
+    private async Task<int> SweepStoreAsync(long cutoff, CancellationToken cancellationToken)
     {
         SweepingFolders(logger);
-        var deleted = 0;
-        foreach (var id in store.Conversations())
+        var expired = new List<ConversationId>();
+        await foreach (var conversation in store.ConversationsAsync(cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (ConversationReader.Read(store, id) is { } facts && facts.StartedAt < cutoff && await deletion.DeleteAsync(id) is not null)
+            if (await ConversationReader.ReadAsync(store, conversation.Id, cancellationToken) is { } facts && facts.StartedAt < cutoff)
+            {
+                expired.Add(conversation.Id);
+            }
+        }
+
+        var deleted = 0;
+        foreach (var id in expired)
+        {
+            if (await deletion.DeleteAsync(id, cancellationToken) is not null)
             {
                 deleted++;
             }

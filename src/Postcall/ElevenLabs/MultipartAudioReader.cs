@@ -15,7 +15,7 @@ public static class MultipartAudioReader
 {
     private const int MaxFieldBytes = 1024;
 
-    public static async Task<ReadOutcome> ReadAsync(TempPayload spool, string boundary, PayloadStore store, CancellationToken cancellationToken)
+    public static async Task<ReadOutcome> ReadAsync(TempPayload spool, string boundary, IPayloadStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spool);
         ArgumentNullException.ThrowIfNull(store);

@@ -11,7 +11,7 @@ public static class PostCallJsonReader
 {
     private const int ChunkSize = 256 * 1024;
 
-    public static async Task<ReadOutcome> ReadAsync(TempPayload spool, PayloadStore store, CancellationToken cancellationToken)
+    public static async Task<ReadOutcome> ReadAsync(TempPayload spool, IPayloadStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spool);
         ArgumentNullException.ThrowIfNull(store);
@@ -58,7 +58,7 @@ public static class PostCallJsonReader
         }
     }
 
-    private static async Task<TempPayload?> DrainAsync(ArrayBufferWriter<byte> decoded, TempPayload? audio, PayloadStore store, CancellationToken cancellationToken)
+    private static async Task<TempPayload?> DrainAsync(ArrayBufferWriter<byte> decoded, TempPayload? audio, IPayloadStore store, CancellationToken cancellationToken)
     {
         if (decoded.WrittenCount == 0)
         {

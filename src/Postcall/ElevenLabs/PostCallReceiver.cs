@@ -15,13 +15,10 @@ namespace Postcall.ElevenLabs;
 /// One delivery, start to finish: check the header, spool the body to disk while computing its HMAC, decide on
 /// the signature, only then parse, then commit durably. Every early exit removes what it wrote.
 /// </summary>
-public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadStore store, UnverifiedSpool unverified, TimeProvider time,
-    PostcallMetrics metrics, ConversationIndexer indexer, ILogger<PostCallReceiver> logger)
+public sealed partial class PostCallReceiver(PostcallSettings settings, IPayloadStore store, UnverifiedSpool unverified, TimeProvider time,
+    PostcallMetrics metrics, IConversationIndex index, ILogger<PostCallReceiver> logger)
 {
     private const int ChunkSize = 256 * 1024;
-
-    /// <summary>How long a stored delivery waits for the index before answering anyway.</summary>
-    private static readonly TimeSpan IndexWait = TimeSpan.FromSeconds(3);
 
     /// <summary>Event types this version does not know that it has stored since it started: each is logged once.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _newEventTypes = new(StringComparer.Ordinal);
@@ -54,10 +51,11 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
             return ApiResults.Success(context, message, new PostCallStored(
                 stored!.DisplayPath, name, kind == PayloadKind.Audio ? stored.Size : null, stored.Duplicate, kind.IsOther ? kind.Name : null));
         }
-        catch (StorageException e)
+        catch (Exception e) when (e is StorageException or IndexUnavailableException)
         {
+            // The payload is not stored until the store and (in shared mode) the database both have it: a retry will.
             observation.StorageFailed();
-            StorageFailed(logger, context.RequestId(), e.InnerException?.GetType().Name ?? nameof(StorageException), e.InnerException?.Message ?? e.Message);
+            StorageFailed(logger, context.RequestId(), e.InnerException?.GetType().Name ?? e.GetType().Name, e.InnerException?.Message ?? e.Message);
             return ApiResults.Error(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable,
                 "The payload could not be stored; retry later.");
         }
@@ -138,10 +136,19 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, PayloadS
             observation.AudioDecoded(file.Length, spool.Length, Stopwatch.GetElapsedTime(reading));
         }
 
+        // An index that is part of the commit is given the body's indexed fields; a cache of the store reads them itself.
+        var (call, failed) = (default(PayloadFacts.Transcription), default(PayloadFacts.Failure));
+        if (index.IsPartOfCommit)
+        {
+            await using var body = file.OpenRead();
+            (call, failed) = await PayloadFacts.ReadAsync(payload.Kind, body, context.RequestAborted);
+        }
+
         var committing = Stopwatch.GetTimestamp();
         var stored = await store.CommitAsync(file, payload.Id, payload.Kind, context.RequestAborted);
+        // The object is written: record it even if the sender has gone, so it is never left unindexed by choice.
+        await index.RecordAsync(payload.Id, new PayloadRecord(stored.Payload, call, failed), CancellationToken.None);
         observation.Stored(stored, Stopwatch.GetElapsedTime(committing));
-        await indexer.RefreshSoonAsync(payload.Id, IndexWait);
         return (stored, payload.Kind, null);
     }
 

@@ -47,11 +47,20 @@ public static partial class PostcallApp
 
     private static void PrepareStorage(WebApplication app, PostcallSettings settings)
     {
-        var store = app.Services.GetRequiredService<PayloadStore>();
+        var store = app.Services.GetRequiredService<IPayloadStore>();
+        var index = app.Services.GetRequiredService<Index.IConversationIndex>();
         try
         {
             var removed = store.Initialize();
-            StorageReady(app.Logger, store.Root, removed);
+            StorageReady(app.Logger, store.Location, removed);
+            if (settings.IsShared)
+            {
+                SharedMode(app.Logger, store.Location, index.Location, store.Spool.Folder);
+            }
+            else
+            {
+                SingleInstance(app.Logger, store.Location, index.Location);
+            }
         }
         catch (RootInUseException e)
         {
@@ -61,7 +70,7 @@ public static partial class PostcallApp
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Keep serving: health and docs still work, and deliveries answer 503 (retried) until the disk is fixed.
-            StorageNotReady(app.Logger, store.Root, e.Message);
+            StorageNotReady(app.Logger, store.Location, e.Message);
         }
 
         if (settings.ApiKeys.Count == 0)
@@ -82,6 +91,14 @@ public static partial class PostcallApp
     [LoggerMessage(EventId = 100, EventName = "StorageReady", Level = LogLevel.Information,
         Message = "Storing payloads under {Root} ({Removed} stale temp files removed)")]
     private static partial void StorageReady(ILogger logger, string root, int removed);
+
+    [LoggerMessage(EventId = 105, EventName = "SharedMode", Level = LogLevel.Information,
+        Message = "Shared mode: payloads in {Store}, index, leases and media-link key in {Database}; several instances may serve these calls (this one's local state: {LocalState})")]
+    private static partial void SharedMode(ILogger logger, string store, string database, string localState);
+
+    [LoggerMessage(EventId = 106, EventName = "SingleInstance", Level = LogLevel.Information,
+        Message = "Single-instance mode: payloads in {Store}, index in {Index}. Run one instance on these; several need both POSTCALL_DATABASE_URL and POSTCALL_STORAGE_URL")]
+    private static partial void SingleInstance(ILogger logger, string store, string index);
 
     [LoggerMessage(EventId = 101, EventName = "StorageNotReady", Level = LogLevel.Error,
         Message = "Storage root {Root} is not usable: {Reason}")]

@@ -7,6 +7,7 @@ using Postcall.ElevenLabs;
 using Postcall.Index;
 using Postcall.Observability;
 using Postcall.Http;
+using Postcall.Postgres;
 using Postcall.Storage;
 using Postcall.Tunnel;
 
@@ -34,14 +35,15 @@ public static class PostcallServices
         services.AddSingleton(sp => PostcallSettings.Load(key => sp.GetRequiredService<IConfiguration>()[key]));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ClientOrigin(sp.GetRequiredService<PostcallSettings>().TrustedProxies, sp.GetService<TunnelListener>()?.Port));
-        services.AddSingleton(sp => new PayloadStore(sp.GetRequiredService<PostcallSettings>().PayloadPath));
+        services.AddPayloadStore();
+        services.AddCoordination();
         services.AddSingleton<PostCallReceiver>();
         services.AddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<PostcallSettings>();
-            var store = sp.GetRequiredService<PayloadStore>();
+            var store = sp.GetRequiredService<IPayloadStore>();
             var spool = new UnverifiedSpool(new SpoolLimits(settings.UnverifiedPerClient, settings.UnverifiedMaxBytes,
-                SpoolLimits.DefaultMaxBodies, settings.MinFreeBytes, SpoolLimits.DefaultWait), store.AvailableFreeSpace);
+                SpoolLimits.DefaultMaxBodies, settings.MinFreeBytes, SpoolLimits.DefaultWait), () => store.Spool.AvailableFreeSpace());
             sp.GetRequiredService<PostcallMetrics>().Observe(spool);
             return spool;
         });

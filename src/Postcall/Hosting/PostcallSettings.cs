@@ -23,6 +23,8 @@ public sealed record PostcallSettings
     public const string UnverifiedPerClientVariable = "POSTCALL_UNVERIFIED_PER_CLIENT";
     public const string UnverifiedMaxBytesVariable = "POSTCALL_UNVERIFIED_MAX_BYTES";
     public const string ShutdownTimeoutVariable = "POSTCALL_SHUTDOWN_TIMEOUT";
+    public const string DatabaseUrlVariable = "POSTCALL_DATABASE_URL";
+    public const string StorageUrlVariable = "POSTCALL_STORAGE_URL";
     public const int DefaultShutdownTimeoutSeconds = 30;
     public const string DefaultPayloadPath = "./payloads";
     public const int MinApiKeyLength = 16;
@@ -81,6 +83,15 @@ public sealed record PostcallSettings
     /// <summary>Turn on the ngrok agent's request inspector (127.0.0.1:4040), which records whole requests.</summary>
     public bool TunnelInspect { get; init; }
 
+    /// <summary>PostgreSQL for the index and coordination (<c>POSTCALL_DATABASE_URL</c>); null: SQLite beside the payloads.</summary>
+    public Npgsql.NpgsqlConnectionStringBuilder? DatabaseUrl { get; init; }
+
+    /// <summary>The bucket payloads go to (<c>POSTCALL_STORAGE_URL</c>); null: files under <see cref="PayloadPath"/>.</summary>
+    public Storage.S3.S3Location? StorageUrl { get; init; }
+
+    /// <summary>Both engines shared: several instances may serve the same calls.</summary>
+    public bool IsShared => DatabaseUrl is not null && StorageUrl is not null;
+
     /// <summary>How long <c>--tunnel</c> waits for ngrok's public URL.</summary>
     public TimeSpan TunnelTimeout { get; init; } = TimeSpan.FromSeconds(NgrokOptions.DefaultStartTimeoutSeconds);
 
@@ -110,6 +121,8 @@ public sealed record PostcallSettings
             LogFormat = ParseLogFormat(read("LOG_FORMAT"), errors),
             MinFreeBytes = ParsePositive(read(MinFreeBytesVariable), MinFreeBytesVariable, DefaultMinFreeBytes, "whole number of bytes", errors),
             TunnelTimeout = TimeSpan.FromSeconds(ParsePositive(read(TunnelTimeoutVariable), TunnelTimeoutVariable, NgrokOptions.DefaultStartTimeoutSeconds, "whole number of seconds", errors)),
+            DatabaseUrl = ParseDatabaseUrl(read(DatabaseUrlVariable), errors),
+            StorageUrl = ParseStorageUrl(read(StorageUrlVariable), errors),
         };
 
         if (settings.PayloadPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
@@ -118,6 +131,39 @@ public sealed record PostcallSettings
         }
 
         return errors.Count == 0 ? settings : throw new SettingsException(errors);
+    }
+
+    private static Npgsql.NpgsqlConnectionStringBuilder? ParseDatabaseUrl(string? value, List<string> errors)
+    {
+        if (NonEmpty(value) is null)
+        {
+            return null;
+        }
+
+        // The problem never quotes the value: it may hold a password.
+        if (!Postgres.PostgresUrl.TryParse(value, out var builder, out var problem))
+        {
+            errors.Add($"{DatabaseUrlVariable} {problem}; use postgres://user:password@host:5432/database or an Npgsql connection string.");
+            return null;
+        }
+
+        return builder;
+    }
+
+    private static Storage.S3.S3Location? ParseStorageUrl(string? value, List<string> errors)
+    {
+        if (NonEmpty(value) is null)
+        {
+            return null;
+        }
+
+        if (!Storage.S3.S3Location.TryParse(value, out var location, out var problem))
+        {
+            errors.Add($"{StorageUrlVariable} {problem}.");
+            return null;
+        }
+
+        return location;
     }
 
     /// <summary>A comma-separated list of secrets or keys, blanks and surrounding spaces dropped.</summary>

@@ -2,53 +2,59 @@ using Postcall.Storage;
 
 namespace Postcall.Index;
 
-/// <summary>Brings the index in line with the payload files: the repair for anything the index missed or lost.</summary>
-public static class IndexRebuild
+/// <summary>What <see cref="IndexRebuild"/> needs of an index: its stamps, and a way to re-read conversations into it.</summary>
+internal interface IRebuildTarget
+{
+    /// <summary>Every indexed conversation id with the stamp it was indexed from.</summary>
+    Task<Dictionary<string, string>> StampsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Re-reads these conversations from the store into the index (gone: removed); returns those that could not be read.</summary>
+    Task<IReadOnlyList<string>> RefreshAsync(IReadOnlyList<string> conversationIds, CancellationToken cancellationToken);
+}
+
+/// <summary>Brings an index in line with the store: the repair for anything the index missed or lost.</summary>
+internal static class IndexRebuild
 {
     private const int BatchSize = 256;
 
-    public sealed record Report(int Folders, int Refreshed, int Removed, IReadOnlyList<string> Unreadable);
-
-    /// <param name="everything">Re-read every conversation; otherwise only those whose files' sizes or times changed.</param>
-    public static Report Run(ConversationIndex index, PayloadStore store, bool everything, CancellationToken cancellationToken = default)
+    /// <param name="everything">Re-read every conversation; otherwise only those whose payloads' sizes or versions changed.</param>
+    public static async Task<RebuildReport> RunAsync(IRebuildTarget index, IPayloadStore store, bool everything, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(store);
-        var indexed = index.Stamps();
+        var indexed = await index.StampsAsync(cancellationToken);
         var stale = new List<string>();
         var unreadable = new List<string>();
-        int folders = 0, refreshed = 0;
+        int conversations = 0, refreshed = 0;
 
-        void Flush()
+        async Task FlushAsync()
         {
-            unreadable.AddRange(index.Refresh(stale, id => Read(store, id)));
+            unreadable.AddRange(await index.RefreshAsync(stale, cancellationToken));
             refreshed += stale.Count;
             stale.Clear();
         }
 
-        foreach (var id in store.Conversations())
+        await foreach (var conversation in store.ConversationsAsync(cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            folders++;
-            var known = indexed.Remove(id.Value, out var stamp);
-            if (everything || !known || stamp != ConversationReader.Stamp(store, id))
+            conversations++;
+            var known = indexed.Remove(conversation.Id.Value, out var stamp);
+            if (everything || !known || stamp != ConversationReader.Stamp(conversation.Payloads))
             {
-                stale.Add(id.Value);
+                stale.Add(conversation.Id.Value);
             }
 
             if (stale.Count >= BatchSize)
             {
-                Flush();
+                await FlushAsync();
             }
         }
 
-        Flush();
-        // What is left was indexed but has no folder any more.
-        index.Refresh(indexed.Keys, _ => null);
-        return new Report(folders, refreshed - unreadable.Count, indexed.Count, unreadable);
+        await FlushAsync();
+        // What is left was indexed but has no payloads any more: re-reading finds nothing and removes it.
+        var gone = indexed.Keys.ToList();
+        await index.RefreshAsync(gone, cancellationToken);
+        return new RebuildReport(conversations, refreshed - unreadable.Count, gone.Count, unreadable);
     }
 
-    /// <summary>The facts for one conversation id as the index stores it; null when it has no files.</summary>
-    public static ConversationFacts? Read(PayloadStore store, string conversationId) =>
-        ConversationId.TryParse(conversationId, out var id) ? ConversationReader.Read(store, id) : null;
+    /// <summary>The facts for one conversation id as an index stores it; null when it has no payloads (or is no id).</summary>
+    public static Task<ConversationFacts?> ReadAsync(IPayloadStore store, string conversationId, CancellationToken cancellationToken) =>
+        ConversationId.TryParse(conversationId, out var id) ? ConversationReader.ReadAsync(store, id, cancellationToken) : Task.FromResult<ConversationFacts?>(null);
 }

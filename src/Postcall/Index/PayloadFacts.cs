@@ -1,3 +1,4 @@
+using Postcall.Storage;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -22,6 +23,29 @@ public static class PayloadFacts
     public static Transcription ReadTranscription(Stream json)
     {
         using var document = Parse(json);
+        return ReadTranscription(document);
+    }
+
+    public static Failure ReadFailure(Stream json)
+    {
+        using var document = Parse(json);
+        return ReadFailure(document);
+    }
+
+    /// <summary>The indexed fields of a stored payload of <paramref name="kind"/>: a transcription's, a failure's, or none.</summary>
+    public static async Task<(Transcription? Call, Failure? Failed)> ReadAsync(PayloadKind kind, Stream json, CancellationToken cancellationToken)
+    {
+        if (kind != PayloadKind.Transcription && kind != PayloadKind.Failure)
+        {
+            return (null, null);
+        }
+
+        using var document = await ParseAsync(json, cancellationToken);
+        return kind == PayloadKind.Transcription ? (ReadTranscription(document), null) : (null, ReadFailure(document));
+    }
+
+    private static Transcription ReadTranscription(JsonDocument? document)
+    {
         if (document is null)
         {
             return new Transcription(null, null, null, null, null, null, null, string.Empty);
@@ -41,9 +65,8 @@ public static class PayloadFacts
             TranscriptText(Member(data, "transcript")));
     }
 
-    public static Failure ReadFailure(Stream json)
+    private static Failure ReadFailure(JsonDocument? document)
     {
-        using var document = Parse(json);
         if (document is null)
         {
             return new Failure(null, null, null);
@@ -113,6 +136,18 @@ public static class PayloadFacts
         }
 
         return text.ToString();
+    }
+
+    private static async Task<JsonDocument?> ParseAsync(Stream json, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await JsonDocument.ParseAsync(json, Options, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static JsonDocument? Parse(Stream json)

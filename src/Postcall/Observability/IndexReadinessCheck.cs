@@ -4,28 +4,26 @@ using Postcall.Index;
 namespace Postcall.Observability;
 
 /// <summary>
-/// The conversation index answers. Degraded, never unhealthy: without it deliveries are still stored durably, so a
-/// load balancer must keep sending them; only browsing waits for the repair.
+/// The conversation index answers. A local index (a cache of the store) failing is degraded, never unhealthy:
+/// deliveries are still stored durably, so a load balancer must keep sending them. A shared index is part of every
+/// commit, so without it this instance cannot store a delivery: unhealthy.
 /// </summary>
-public sealed class IndexReadinessCheck(ConversationIndexer indexer) : IHealthCheck
+public sealed class IndexReadinessCheck(IConversationIndex index) : IHealthCheck
 {
     public const string Name = "index";
 
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!indexer.IsOpen)
-        {
-            return Task.FromResult(HealthCheckResult.Degraded("the conversation index could not be opened; deliveries are still stored (see the log)"));
-        }
-
         try
         {
-            var count = indexer.Index.Count();
-            return Task.FromResult(HealthCheckResult.Healthy($"{count} conversations indexed"));
+            var count = await index.CountAsync(cancellationToken);
+            return HealthCheckResult.Healthy($"{count} conversations indexed in {index.Location}");
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (IndexUnavailableException e)
         {
-            return Task.FromResult(HealthCheckResult.Degraded($"the conversation index is not readable: {e.Message}"));
+            return index.IsPartOfCommit
+                ? HealthCheckResult.Unhealthy($"the shared index in {index.Location} is unavailable, so deliveries cannot be stored: {e.Message}")
+                : HealthCheckResult.Degraded($"the conversation index is not readable; deliveries are still stored (see the log): {e.Message}");
         }
     }
 }

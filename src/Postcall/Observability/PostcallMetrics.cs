@@ -19,6 +19,8 @@ public sealed class PostcallMetrics
     private readonly Histogram<double> _audioDecodeThroughput;
     private readonly UpDownCounter<long> _inFlight;
     private readonly Counter<long> _indexFailures;
+    private readonly Histogram<double> _engineDuration;
+    private readonly Counter<long> _engineErrors;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _started;
     private readonly Meter _meter;
@@ -45,6 +47,11 @@ public sealed class PostcallMetrics
         _inFlight = meter.CreateUpDownCounter<long>("postcall.deliveries.in_flight", "{delivery}", "Deliveries being received right now.");
         _indexFailures = meter.CreateCounter<long>("postcall.index.failures", "{conversation}",
             "Conversations the index could not be updated for; their files are stored, and the next reindex repairs it.");
+        _engineDuration = meter.CreateHistogram<double>("postcall.engine.duration", "s",
+            "Time of each call to a shared engine (postgresql, object_store), by engine and operation.", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        _engineErrors = meter.CreateCounter<long>("postcall.engine.errors", "{call}",
+            "Calls to a shared engine (postgresql, object_store) that failed, by engine and operation.");
         meter.CreateObservableGauge("postcall.delivery.last_success.age", ObserveLastSuccessAge, "s",
             "Seconds since the last delivery answered 200 (since start-up, before the first).");
     }
@@ -85,6 +92,17 @@ public sealed class PostcallMetrics
     }
 
     internal void IndexFailed(int conversations) => _indexFailures.Add(conversations);
+
+    /// <summary>One call to PostgreSQL or the object store: <paramref name="operation"/> is a fixed name, never an id.</summary>
+    internal void EngineCall(string engine, string operation, TimeSpan elapsed, bool failed)
+    {
+        var tags = new TagList { { "engine", engine }, { "operation", operation } };
+        _engineDuration.Record(elapsed.TotalSeconds, tags);
+        if (failed)
+        {
+            _engineErrors.Add(1, tags);
+        }
+    }
 
     internal void AudioDecoded(long decodedBytes, long bodyBytes, TimeSpan elapsed)
     {

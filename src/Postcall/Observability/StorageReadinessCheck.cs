@@ -5,10 +5,10 @@ using Postcall.Storage;
 namespace Postcall.Observability;
 
 /// <summary>
-/// Ready when a delivery could be stored now: a temp file written and renamed into a new folder under the root (what a
-/// commit does), and free space above the floor.
+/// Ready when a delivery could be stored now: a probe committed and removed as a payload would be (a temp file renamed
+/// into a new folder, or an object written and deleted), and free space for temp files above the floor.
 /// </summary>
-public sealed class StorageReadinessCheck(PayloadStore store, PostcallSettings settings) : IHealthCheck
+public sealed class StorageReadinessCheck(IPayloadStore store, PostcallSettings settings) : IHealthCheck
 {
     public const string Name = "storage";
 
@@ -20,12 +20,12 @@ public sealed class StorageReadinessCheck(PayloadStore store, PostcallSettings s
         }
         catch (StorageException e)
         {
-            return HealthCheckResult.Unhealthy($"conversations cannot be stored under {store.Root}: {e.InnerException?.Message ?? e.Message}");
+            return HealthCheckResult.Unhealthy($"conversations cannot be stored in {store.Location}: {e.InnerException?.Message ?? e.Message}");
         }
 
-        var free = store.AvailableFreeSpace();
+        var free = store.Spool.AvailableFreeSpace();
         return free < settings.MinFreeBytes
-            ? HealthCheckResult.Unhealthy($"only {free / (1024 * 1024)} MB free under {store.Root}; the floor is {settings.MinFreeBytes / (1024 * 1024)} MB ({PostcallSettings.MinFreeBytesVariable})")
+            ? HealthCheckResult.Unhealthy($"only {free / (1024 * 1024)} MB free for temp files under {store.Spool.Folder}; the floor is {settings.MinFreeBytes / (1024 * 1024)} MB ({PostcallSettings.MinFreeBytesVariable})")
             : HealthCheckResult.Healthy($"{free / (1024 * 1024)} MB free");
     }
 }

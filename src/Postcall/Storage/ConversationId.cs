@@ -34,5 +34,9 @@ public readonly record struct ConversationId
         return true;
     }
 
+    /// <summary>An id read back from the service's own index; anything else there means the index was tampered with.</summary>
+    public static ConversationId Parse(string value) =>
+        TryParse(value, out var id) ? id : throw new FormatException("Not a valid conversation id.");
+
     public override string ToString() => Value;
 }

@@ -30,6 +30,14 @@ public readonly record struct PayloadKind
     /// <summary>The three kinds ElevenLabs sends today.</summary>
     public static IReadOnlyList<PayloadKind> Known { get; } = [Transcription, Audio, Failure];
 
+    /// <summary>The order payloads are listed in: the known kinds as in <see cref="Known"/>, then other event types by name.</summary>
+    public static IReadOnlyList<T> InOrder<T>(IEnumerable<T> items, Func<T, PayloadKind> kindOf)
+    {
+        var all = items.ToList();
+        return [.. Known.SelectMany(known => all.Where(i => kindOf(i) == known)),
+            .. all.Where(i => kindOf(i).IsOther).OrderBy(i => kindOf(i).Name, StringComparer.Ordinal)];
+    }
+
     /// <summary><c>transcription</c>, <c>audio</c>, <c>failure</c>, or the event type itself.</summary>
     public string Name { get; }
 

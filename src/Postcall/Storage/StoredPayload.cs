@@ -1,7 +1,9 @@
 namespace Postcall.Storage;
 
-/// <param name="Path">Absolute path of the payload file.</param>
-/// <param name="DisplayPath">The path as the old service reported it: under the root as configured.</param>
-/// <param name="Size">Bytes in the payload file.</param>
-/// <param name="Duplicate">The same bytes were already stored; the file was left untouched.</param>
-public sealed record StoredPayload(string Path, string DisplayPath, long Size, bool Duplicate);
+/// <param name="Payload">The payload as now stored: its kind, size, write time and version.</param>
+/// <param name="DisplayPath">Where it was stored as the old service reported it: under the root as configured, or an s3:// URL.</param>
+/// <param name="Duplicate">The same bytes were already stored; nothing was rewritten.</param>
+public sealed record StoredPayload(PayloadObject Payload, string DisplayPath, bool Duplicate)
+{
+    public long Size => Payload.Length;
+}

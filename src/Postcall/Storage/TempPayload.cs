@@ -1,8 +1,8 @@
 namespace Postcall.Storage;
 
 /// <summary>
-/// A file being written in the store's private temp folder. It becomes a payload only through
-/// <see cref="PayloadStore.CommitAsync"/>; disposed uncommitted, it is deleted.
+/// A file being written in this process's local temp folder. It becomes a payload only through
+/// <see cref="IPayloadStore.CommitAsync"/>; disposed uncommitted, it is deleted.
 /// </summary>
 public sealed class TempPayload : IAsyncDisposable
 {

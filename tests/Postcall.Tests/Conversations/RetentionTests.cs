@@ -3,8 +3,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Postcall.Conversations;
 using Postcall.Hosting;
-using Postcall.Index;
-using Postcall.Storage;
+using Postcall.Index.Sqlite;
+using Postcall.Storage.Files;
 using Postcall.Tests.Support;
 
 namespace Postcall.Tests.Conversations;
@@ -45,7 +45,7 @@ public sealed class RetentionTests() : ApiTests(new() { [PostcallSettings.Retent
             await File.WriteAllTextAsync(Path.Combine(Factory.PayloadRoot, id, $"{id}_transcription.json"), DemoCalls.Transcription(call), Ct);
         }
 
-        Directory.CreateDirectory(Path.Combine(Factory.PayloadRoot, PayloadStore.StateFolderName, ConversationIndex.FileName));
+        Directory.CreateDirectory(Path.Combine(Factory.PayloadRoot, FilePayloadStore.StateFolderName, SqliteIndexFile.FileName));
         Assert.NotNull(Service);
         for (var i = 0; i < 200 && Directory.Exists(Path.Combine(Factory.PayloadRoot, "expired-call")); i++)
         {

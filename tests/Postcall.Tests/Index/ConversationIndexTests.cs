@@ -1,3 +1,4 @@
+using Postcall.Index.Sqlite;
 using Postcall.Index;
 
 namespace Postcall.Tests.Index;
@@ -5,11 +6,11 @@ namespace Postcall.Tests.Index;
 public sealed class ConversationIndexTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("postcall-index-").FullName;
-    private readonly ConversationIndex _index;
+    private readonly SqliteIndexFile _index;
 
     public ConversationIndexTests()
     {
-        _index = new ConversationIndex(Path.Combine(_folder, ConversationIndex.FileName));
+        _index = new SqliteIndexFile(Path.Combine(_folder, SqliteIndexFile.FileName));
         _index.Open();
     }
 

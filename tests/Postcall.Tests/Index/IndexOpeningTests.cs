@@ -1,3 +1,4 @@
+using Postcall.Index.Sqlite;
 using Microsoft.Data.Sqlite;
 using Postcall.Index;
 
@@ -7,14 +8,14 @@ public sealed class IndexOpeningTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("postcall-index-").FullName;
 
-    private string PathOfIndex => Path.Combine(_folder, ConversationIndex.FileName);
+    private string PathOfIndex => Path.Combine(_folder, SqliteIndexFile.FileName);
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public void A_missing_index_is_created_and_a_healthy_one_opened()
     {
-        var index = new ConversationIndex(PathOfIndex);
+        var index = new SqliteIndexFile(PathOfIndex);
         Assert.Equal(IndexOpening.Created, index.Open().Opening);
         Assert.Equal(IndexOpening.Opened, index.Open().Opening);
         index.Close();
@@ -24,7 +25,7 @@ public sealed class IndexOpeningTests : IDisposable
     public void A_file_that_is_not_a_database_is_replaced()
     {
         File.WriteAllText(PathOfIndex, "this is not SQLite, just bytes that happen to be here");
-        var index = new ConversationIndex(PathOfIndex);
+        var index = new SqliteIndexFile(PathOfIndex);
         var (opening, reason) = index.Open();
         Assert.Equal(IndexOpening.Rebuilt, opening);
         Assert.Contains("not a database", reason, StringComparison.Ordinal);
@@ -35,7 +36,7 @@ public sealed class IndexOpeningTests : IDisposable
     [Fact]
     public void A_damaged_database_is_replaced()
     {
-        var index = new ConversationIndex(PathOfIndex);
+        var index = new SqliteIndexFile(PathOfIndex);
         index.Open();
         index.Refresh([.. Enumerable.Range(0, 400).Select(i => $"c{i}")], id => new ConversationFacts
         {
@@ -51,7 +52,7 @@ public sealed class IndexOpeningTests : IDisposable
             file.Write(Enumerable.Repeat((byte)0xA5, 16 * 1024).ToArray());
         }
 
-        var reopened = new ConversationIndex(PathOfIndex);
+        var reopened = new SqliteIndexFile(PathOfIndex);
         Assert.Equal(IndexOpening.Rebuilt, reopened.Open().Opening);
         Assert.Equal(0, reopened.Count());
         reopened.Close();
@@ -60,7 +61,7 @@ public sealed class IndexOpeningTests : IDisposable
     [Fact]
     public void An_index_of_another_schema_version_is_replaced()
     {
-        var index = new ConversationIndex(PathOfIndex);
+        var index = new SqliteIndexFile(PathOfIndex);
         index.Open();
         index.Close();
         using (var connection = new SqliteConnection($"Data Source={PathOfIndex};Pooling=False"))
@@ -71,10 +72,10 @@ public sealed class IndexOpeningTests : IDisposable
             command.ExecuteNonQuery();
         }
 
-        var (opening, reason) = new ConversationIndex(PathOfIndex).Open();
+        var (opening, reason) = new SqliteIndexFile(PathOfIndex).Open();
         Assert.Equal(IndexOpening.Rebuilt, opening);
         Assert.Contains("schema version 99", reason, StringComparison.Ordinal);
-        new ConversationIndex(PathOfIndex).Close();
+        new SqliteIndexFile(PathOfIndex).Close();
     }
 
     private void CheckpointAndClose()

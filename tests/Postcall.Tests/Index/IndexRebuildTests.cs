@@ -1,3 +1,5 @@
+using Postcall.Index.Sqlite;
+using Postcall.Storage.Files;
 using Postcall.Index;
 using Postcall.Storage;
 using Postcall.Tests.Support;
@@ -7,13 +9,13 @@ namespace Postcall.Tests.Index;
 /// <summary>The files are the source of truth: whatever the index holds, a rebuild makes it match them.</summary>
 public sealed class IndexRebuildTests : IDisposable
 {
-    private readonly PayloadStore _store = new(Directory.CreateTempSubdirectory("postcall-rebuild-").FullName);
-    private readonly ConversationIndex _index;
+    private readonly FilePayloadStore _store = new(Directory.CreateTempSubdirectory("postcall-rebuild-").FullName);
+    private readonly SqliteIndexFile _index;
 
     public IndexRebuildTests()
     {
         _store.Initialize();
-        _index = new ConversationIndex(Path.Combine(_store.StateDirectory, ConversationIndex.FileName));
+        _index = new SqliteIndexFile(Path.Combine(_store.StateDirectory, SqliteIndexFile.FileName));
         _index.Open();
     }
 
@@ -23,6 +25,9 @@ public sealed class IndexRebuildTests : IDisposable
         Directory.Delete(_store.Root, recursive: true);
     }
 
+    private Task<RebuildReport> RebuildAsync(bool everything) =>
+        IndexRebuild.RunAsync(_index.RebuildFrom(_store), _store, everything, TestContext.Current.CancellationToken);
+
     private void Write(string id, PayloadKind kind, byte[] content)
     {
         Assert.True(ConversationId.TryParse(id, out var conversation));
@@ -31,7 +36,7 @@ public sealed class IndexRebuildTests : IDisposable
     }
 
     [Fact]
-    public void Builds_from_files_ignores_what_is_not_a_conversation_and_drops_what_is_gone()
+    public async Task Builds_from_files_ignores_what_is_not_a_conversation_and_drops_what_is_gone()
     {
         Write("call1", PayloadKind.Transcription, Fixtures.Bytes("post_call_transcription.json"));
         Write("call1", PayloadKind.Audio, Fixtures.Bytes("sample_call.mp3"));
@@ -39,9 +44,9 @@ public sealed class IndexRebuildTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_store.Root, "not a conversation!"));
         _index.Refresh(["ghost"], id => new ConversationFacts { ConversationId = id, ReceivedAt = DateTimeOffset.UnixEpoch, FileStamp = "x" });
 
-        var report = IndexRebuild.Run(_index, _store, everything: false, TestContext.Current.CancellationToken);
+        var report = await RebuildAsync(everything: false);
 
-        Assert.Equal((2, 2, 1), (report.Folders, report.Refreshed, report.Removed));
+        Assert.Equal((2, 2, 1), (report.Conversations, report.Refreshed, report.Removed));
         var call = _index.Find("call1")!;
         Assert.Equal(("xyz", "success", 1739537297L, 14986L), (call.AgentId, call.CallSuccessful, call.StartedAt, call.AudioBytes!.Value));
         var failed = _index.Find("call2")!;
@@ -50,27 +55,27 @@ public sealed class IndexRebuildTests : IDisposable
     }
 
     [Fact]
-    public void Catching_up_rereads_only_changed_conversations()
+    public async Task Catching_up_rereads_only_changed_conversations()
     {
         Write("same", PayloadKind.Transcription, Fixtures.Bytes("post_call_transcription.json"));
         Write("changes", PayloadKind.Failure, Fixtures.Bytes("call_initiation_failure_sip.json"));
-        IndexRebuild.Run(_index, _store, everything: false, TestContext.Current.CancellationToken);
+        await RebuildAsync(everything: false);
 
         Write("changes", PayloadKind.Audio, Fixtures.Bytes("sample_call.mp3"));
-        var report = IndexRebuild.Run(_index, _store, everything: false, TestContext.Current.CancellationToken);
+        var report = await RebuildAsync(everything: false);
 
         Assert.Equal(1, report.Refreshed);
         Assert.Equal(14986, _index.Find("changes")!.AudioBytes);
-        Assert.Equal(2, IndexRebuild.Run(_index, _store, everything: true, TestContext.Current.CancellationToken).Refreshed);
+        Assert.Equal(2, (await RebuildAsync(everything: true)).Refreshed);
     }
 
     [Fact]
-    public void What_the_delivery_path_indexes_equals_what_a_rebuild_indexes()
+    public async Task What_the_delivery_path_indexes_equals_what_a_rebuild_indexes()
     {
         Write("c", PayloadKind.Transcription, Fixtures.Bytes("post_call_transcription.json"));
         Assert.True(ConversationId.TryParse("c", out var id));
-        var direct = ConversationReader.Read(_store, id)!;
-        IndexRebuild.Run(_index, _store, everything: true, TestContext.Current.CancellationToken);
+        var direct = (await ConversationReader.ReadAsync(_store, id, TestContext.Current.CancellationToken))!;
+        await RebuildAsync(everything: true);
         Assert.Equal(direct with { TranscriptText = string.Empty }, _index.Find("c"));
     }
 }

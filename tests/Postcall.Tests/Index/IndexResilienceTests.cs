@@ -2,7 +2,7 @@ using System.Net;
 using Postcall.Cli;
 using Postcall.Hosting;
 using Postcall.Http;
-using Postcall.Index;
+using Postcall.Index.Sqlite;
 using Postcall.Tests.Conversations;
 using Postcall.Tests.Support;
 
@@ -15,7 +15,7 @@ public sealed class IndexResilienceTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private string IndexPath => Path.Combine(_root, ".postcall", ConversationIndex.FileName);
+    private string IndexPath => Path.Combine(_root, ".postcall", SqliteIndexFile.FileName);
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
@@ -73,7 +73,7 @@ public sealed class IndexResilienceTests : IDisposable
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("Indexed 1 conversations", output.ToString(), StringComparison.Ordinal);
 
-        var rebuilt = new ConversationIndex(IndexPath);
+        var rebuilt = new SqliteIndexFile(IndexPath);
         Assert.Equal("kept", rebuilt.Find("kept")!.ConversationId);
         rebuilt.Close();
     }

@@ -1,3 +1,4 @@
+using Postcall.Storage.Files;
 using System.Buffers;
 using System.Text;
 using CsCheck;
@@ -113,7 +114,7 @@ public sealed class PropertyTests
     public void Conversation_ids_that_pass_validation_always_resolve_inside_the_root()
     {
         var root = Path.Combine(Path.GetTempPath(), "postcall-property-root");
-        var store = new PayloadStore(root);
+        var store = new FilePayloadStore(root);
         Gen.String[Gen.Char["abcXYZ019_-./\\ \0é~:*?%$"], 0, 140].Sample(candidate =>
         {
             if (ConversationId.TryParse(candidate, out var id))

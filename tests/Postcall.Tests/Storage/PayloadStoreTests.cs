@@ -1,3 +1,4 @@
+using Postcall.Storage.Files;
 using System.Text;
 using Postcall.Storage;
 
@@ -11,7 +12,10 @@ public sealed class PayloadStoreTests : IDisposable
 
     private static ConversationId Id(string value) => ConversationId.TryParse(value, out var id) ? id : throw new ArgumentException(value);
 
-    private static async Task<StoredPayload> StoreAsync(PayloadStore store, string cid, PayloadKind kind, string content)
+    /// <summary>The file a commit wrote: the display path, taken from the working directory as the service would.</summary>
+    private string StoredPath(StoredPayload stored) => Path.GetFullPath(stored.DisplayPath, _root);
+
+    private static async Task<StoredPayload> StoreAsync(FilePayloadStore store, string cid, PayloadKind kind, string content)
     {
         await using var temp = store.CreateTemp();
         await temp.WriteAsync(Encoding.UTF8.GetBytes(content), TestContext.Current.CancellationToken);
@@ -21,12 +25,12 @@ public sealed class PayloadStoreTests : IDisposable
     [Fact]
     public async Task Payloads_land_at_the_documented_names()
     {
-        var store = new PayloadStore(_root);
+        var store = new FilePayloadStore(_root);
         store.Initialize();
         foreach (var kind in PayloadKind.Known)
         {
             var stored = await StoreAsync(store, "conv_1", kind, kind.ToString());
-            Assert.Equal(Path.Combine(_root, "conv_1", kind.FileName(Id("conv_1"))), stored.Path);
+            Assert.Equal(Path.Combine(_root, "conv_1", kind.FileName(Id("conv_1"))), StoredPath(stored));
         }
 
         Assert.Equal(
@@ -37,17 +41,17 @@ public sealed class PayloadStoreTests : IDisposable
     [Fact]
     public async Task Display_paths_follow_the_configured_root_like_the_old_service()
     {
-        var store = new PayloadStore("./payloads", baseDirectory: _root);
+        var store = new FilePayloadStore("./payloads", baseDirectory: _root);
         store.Initialize();
         var stored = await StoreAsync(store, "abc", PayloadKind.Transcription, "{}");
         Assert.Equal(Path.Combine("payloads", "abc", "abc_transcription.json"), stored.DisplayPath);
-        Assert.Equal(Path.Combine(_root, "payloads", "abc", "abc_transcription.json"), stored.Path);
+        Assert.Equal(Path.Combine(_root, "payloads", "abc", "abc_transcription.json"), StoredPath(stored));
     }
 
     [Fact]
     public async Task An_uncommitted_temp_is_deleted_on_dispose()
     {
-        var store = new PayloadStore(_root);
+        var store = new FilePayloadStore(_root);
         store.Initialize();
         string path;
         await using (var temp = store.CreateTemp())
@@ -63,11 +67,11 @@ public sealed class PayloadStoreTests : IDisposable
     [Fact]
     public async Task The_temp_folder_is_recreated_if_removed_while_running()
     {
-        var store = new PayloadStore(_root);
+        var store = new FilePayloadStore(_root);
         store.Initialize();
         Directory.Delete(Path.Combine(_root, ".postcall"), recursive: true);
         var stored = await StoreAsync(store, "back", PayloadKind.Failure, "{}");
-        Assert.True(File.Exists(stored.Path));
+        Assert.True(File.Exists(StoredPath(stored)));
     }
 
     [Theory]
@@ -90,7 +94,7 @@ public sealed class PayloadStoreTests : IDisposable
     [Fact]
     public void Every_valid_id_resolves_directly_under_the_root()
     {
-        var store = new PayloadStore(_root);
+        var store = new FilePayloadStore(_root);
         var random = new Random(11);
         const string alphabet = "abcXYZ019_-./\\ \0é";
         for (var i = 0; i < 5000; i++)

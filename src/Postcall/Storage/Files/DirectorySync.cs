@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Postcall.Storage;
+namespace Postcall.Storage.Files;
 
 /// <summary>
 /// Flushes a directory's entries to disk. .NET has no API for this; on Linux and macOS it is

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Postcall.Index;
+namespace Postcall.Index.Sqlite;
 
 /// <summary>Prepared statements for writing many conversations in one transaction.</summary>
 internal sealed class IndexRowWriter : IDisposable

@@ -1,19 +1,23 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace Postcall.Index;
+namespace Postcall.Index.Sqlite;
 
 /// <summary>
 /// The SQLite index of stored conversations, with FTS5 over transcripts and summaries. A cache of the payload
 /// files, never their replacement: anything wrong with it is repaired by reading the files again.
 /// </summary>
-public sealed partial class ConversationIndex
+public sealed partial class SqliteIndexFile
 {
     public const string FileName = "index.db";
 
+    /// <summary>Where the index of a service whose local state is under <paramref name="payloadPath"/> lives: <c>.postcall/index.db</c>.</summary>
+    public static string PathUnder(string payloadPath) =>
+        System.IO.Path.Combine(System.IO.Path.GetFullPath(payloadPath), Storage.Files.FilePayloadStore.StateFolderName, FileName);
+
     private readonly string _connectionString;
 
-    public ConversationIndex(string path)
+    public SqliteIndexFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         Path = path;
@@ -44,11 +48,11 @@ public sealed partial class ConversationIndex
 
     /// <summary>
     /// Re-reads each conversation with <paramref name="read"/> and writes what it returns (null: remove it), in one
-    /// transaction. The files are read after the write lock is taken, so of two writers the later one also read
+    /// transaction. The payloads are read after the write lock is taken, so of two writers the later one also read
     /// later: a slow writer can never put back facts older than what another has written.
     /// </summary>
-    /// <returns>The ids whose files could not be read; their rows are left as they were.</returns>
-    public IReadOnlyList<string> Refresh(IEnumerable<string> conversationIds, Func<string, ConversationFacts?> read)
+    /// <returns>The ids whose payloads could not be read; their rows are left as they were.</returns>
+    public async Task<IReadOnlyList<string>> RefreshAsync(IEnumerable<string> conversationIds, Func<string, Task<ConversationFacts?>> read)
     {
         ArgumentNullException.ThrowIfNull(conversationIds);
         ArgumentNullException.ThrowIfNull(read);
@@ -61,7 +65,7 @@ public sealed partial class ConversationIndex
             ConversationFacts? facts;
             try
             {
-                facts = read(id);
+                facts = await read(id);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -82,6 +86,21 @@ public sealed partial class ConversationIndex
         transaction.Commit();
         return unreadable;
     }
+
+    /// <summary>This file as <see cref="IndexRebuild"/> sees it, filled from <paramref name="store"/>.</summary>
+    internal IRebuildTarget RebuildFrom(Storage.IPayloadStore store) => new RebuildTarget(this, store);
+
+    private sealed class RebuildTarget(SqliteIndexFile file, Storage.IPayloadStore store) : IRebuildTarget
+    {
+        public Task<Dictionary<string, string>> StampsAsync(CancellationToken cancellationToken) => Task.FromResult(file.Stamps());
+
+        public Task<IReadOnlyList<string>> RefreshAsync(IReadOnlyList<string> conversationIds, CancellationToken cancellationToken) =>
+            file.RefreshAsync(conversationIds, id => IndexRebuild.ReadAsync(store, id, cancellationToken));
+    }
+
+    /// <summary>Writes the given facts as they are, in one transaction (tests and tools that know them already).</summary>
+    public IReadOnlyList<string> Refresh(IEnumerable<string> conversationIds, Func<string, ConversationFacts?> read) =>
+        RefreshAsync(conversationIds, id => Task.FromResult(read(id))).GetAwaiter().GetResult();
 
     /// <summary>Every indexed conversation id with the file stamp it was indexed from.</summary>
     public Dictionary<string, string> Stamps()

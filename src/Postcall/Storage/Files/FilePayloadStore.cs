@@ -1,11 +1,13 @@
-namespace Postcall.Storage;
+using System.Runtime.CompilerServices;
+
+namespace Postcall.Storage.Files;
 
 /// <summary>
 /// Durable payload files under <c>&lt;root&gt;/&lt;cid&gt;/&lt;cid&gt;_&lt;kind&gt;</c>. A payload appears only whole:
 /// written to a temp file in <c>&lt;root&gt;/.postcall/tmp</c>, fsynced, renamed onto its name, and the folders
 /// fsynced, all before the caller may answer 200.
 /// </summary>
-public sealed class PayloadStore : IDisposable
+public sealed class FilePayloadStore : IPayloadStore
 {
     public const string StateFolderName = ".postcall";
 
@@ -16,23 +18,26 @@ public sealed class PayloadStore : IDisposable
 
     /// <param name="root">As configured; a relative root is taken from <paramref name="baseDirectory"/>.</param>
     /// <param name="baseDirectory">Defaults to the working directory, as the earlier service resolved it.</param>
-    public PayloadStore(string root, string? baseDirectory = null)
+    public FilePayloadStore(string root, string? baseDirectory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
-        Root = System.IO.Path.GetFullPath(root, baseDirectory ?? Directory.GetCurrentDirectory());
-        StateDirectory = System.IO.Path.Combine(Root, StateFolderName);
-        TempDirectory = System.IO.Path.Combine(StateDirectory, "tmp");
+        Root = Path.GetFullPath(root, baseDirectory ?? Directory.GetCurrentDirectory());
+        StateDirectory = Path.Combine(Root, StateFolderName);
+        // The temp files must be on the root's file system: a commit is a rename.
+        Spool = new SpoolFolder(StateDirectory);
         _displayRoot = root.StartsWith("./", StringComparison.Ordinal) ? root[2..] : root;
     }
 
     public string Root { get; }
 
+    public string Location => Root;
+
     /// <summary>The service's own state; hidden, so the root lists only conversations.</summary>
     public string StateDirectory { get; }
 
-    public string TempDirectory { get; }
+    public SpoolFolder Spool { get; }
 
-    private RootLock? _lock;
+    public TempPayload CreateTemp() => Spool.CreateTemp();
 
     /// <summary>
     /// Takes the root for this process (<see cref="RootInUseException"/> when another service holds it), creates the
@@ -40,14 +45,7 @@ public sealed class PayloadStore : IDisposable
     /// </summary>
     public int Initialize()
     {
-        _lock ??= RootLock.Acquire(StateDirectory);
-        Directory.CreateDirectory(TempDirectory);
-        var removed = 0;
-        foreach (var stale in Directory.EnumerateFiles(TempDirectory))
-        {
-            File.Delete(stale);
-            removed++;
-        }
+        var removed = Spool.Initialize();
 
         // A readiness probe cut short by a crash.
         foreach (var probe in Directory.EnumerateDirectories(Root, ProbePrefix + "*"))
@@ -63,9 +61,22 @@ public sealed class PayloadStore : IDisposable
     {
         foreach (var folder in Directory.EnumerateDirectories(Root))
         {
-            if (ConversationId.TryParse(System.IO.Path.GetFileName(folder), out var id))
+            if (ConversationId.TryParse(Path.GetFileName(folder), out var id))
             {
                 yield return id;
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<StoredConversation> ConversationsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        foreach (var id in Conversations())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (PayloadFiles(id) is { Count: > 0 } payloads)
+            {
+                yield return new StoredConversation(id, payloads);
             }
         }
     }
@@ -77,7 +88,7 @@ public sealed class PayloadStore : IDisposable
     /// </summary>
     public Task ProbeCommitAsync(CancellationToken cancellationToken = default) => StorageException.Guard(async () =>
     {
-        var folder = System.IO.Path.Combine(Root, $"{ProbePrefix}{Guid.NewGuid():N}");
+        var folder = Path.Combine(Root, $"{ProbePrefix}{Guid.NewGuid():N}");
         await using (var temp = CreateTemp())
         {
             await temp.WriteAsync(new byte[] { 1 }, cancellationToken);
@@ -85,7 +96,7 @@ public sealed class PayloadStore : IDisposable
             try
             {
                 Directory.CreateDirectory(folder);
-                File.Move(temp.Path, System.IO.Path.Combine(folder, "probe"));
+                File.Move(temp.Path, Path.Combine(folder, "probe"));
                 temp.Committed = true;
             }
             finally
@@ -99,22 +110,20 @@ public sealed class PayloadStore : IDisposable
     });
 
     /// <summary>Gives the root back for another service to take.</summary>
-    public void Dispose()
-    {
-        _lock?.Dispose();
-        _lock = null;
-    }
+    public void Dispose() => Spool.Dispose();
 
-    /// <summary>Free space on the file system that holds the root, in bytes.</summary>
-    public long AvailableFreeSpace() => new DriveInfo(Root).AvailableFreeSpace;
+    public string DirectoryFor(ConversationId id) => Path.Combine(Root, id.Value);
 
-    public string DirectoryFor(ConversationId id) => System.IO.Path.Combine(Root, id.Value);
+    public string PathFor(ConversationId id, PayloadKind kind) => Path.Combine(DirectoryFor(id), kind.FileName(id));
+
+    public Task<IReadOnlyList<PayloadObject>> PayloadsAsync(ConversationId id, CancellationToken cancellationToken = default) =>
+        StorageException.Guard(() => Task.FromResult(PayloadFiles(id)));
 
     /// <summary>
     /// The payload files in a conversation's folder: the known kinds that are there, in <see cref="PayloadKind.Known"/>
     /// order, then other event types by name. Files whose names are no payload's are not listed.
     /// </summary>
-    public IReadOnlyList<(PayloadKind Kind, FileInfo File)> PayloadFiles(ConversationId id)
+    public IReadOnlyList<PayloadObject> PayloadFiles(ConversationId id)
     {
         var folder = new DirectoryInfo(DirectoryFor(id));
         if (!folder.Exists)
@@ -122,14 +131,14 @@ public sealed class PayloadStore : IDisposable
             return [];
         }
 
-        var files = new List<(PayloadKind Kind, FileInfo File)>();
+        var files = new List<PayloadObject>();
         try
         {
             foreach (var file in folder.EnumerateFiles())
             {
                 if (PayloadKind.TryFromFileName(id, file.Name, out var kind))
                 {
-                    files.Add((kind, file));
+                    files.Add(Describe(kind, file));
                 }
             }
         }
@@ -138,31 +147,26 @@ public sealed class PayloadStore : IDisposable
             return []; // deleted while we looked
         }
 
-        return [.. PayloadKind.Known.SelectMany(known => files.Where(f => f.Kind == known)),
-            .. files.Where(f => f.Kind.IsOther).OrderBy(f => f.Kind.Name, StringComparer.Ordinal)];
+        return PayloadKind.InOrder(files, f => f.Kind);
     }
 
-    public string PathFor(ConversationId id, PayloadKind kind) => System.IO.Path.Combine(DirectoryFor(id), kind.FileName(id));
-
-    public TempPayload CreateTemp() => StorageException.Guard(() =>
+    public Task<PayloadContent?> OpenAsync(ConversationId id, PayloadKind kind, CancellationToken cancellationToken = default)
     {
         try
         {
-            return OpenTemp();
+            var stream = new FileStream(PathFor(id, kind), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1,
+                FileOptions.Asynchronous | FileOptions.SequentialScan);
+            var written = File.GetLastWriteTimeUtc(stream.SafeFileHandle);
+            return Task.FromResult<PayloadContent?>(new PayloadContent(stream, stream.Length, new DateTimeOffset(written, TimeSpan.Zero), VersionOf(written)));
         }
-        catch (DirectoryNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            // Someone removed the root or its state folder while we run; put it back.
-            Directory.CreateDirectory(TempDirectory);
-            return OpenTemp();
+            return Task.FromResult<PayloadContent?>(null);
         }
-    });
-
-    private TempPayload OpenTemp()
-    {
-        var path = System.IO.Path.Combine(TempDirectory, $"{Guid.NewGuid():N}.tmp");
-        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.Asynchronous);
-        return new TempPayload(path, stream);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException("The stored payload could not be read.", e);
+        }
     }
 
     /// <summary>
@@ -180,24 +184,24 @@ public sealed class PayloadStore : IDisposable
     /// Removes the conversation's folder and everything in it, durably (the root is flushed before this returns).
     /// Returns how many payload files it held; 0 when there was no such conversation.
     /// </summary>
-    public Task<int> DeleteConversationAsync(ConversationId id) => StorageException.Guard(() => DurableIo.Shared.RunAsync(() =>
-    {
-        var directory = DirectoryFor(id);
-        if (!Directory.Exists(directory))
+    public Task<int> DeleteConversationAsync(ConversationId id, CancellationToken cancellationToken = default) =>
+        StorageException.Guard(() => DurableIo.Shared.RunAsync(() =>
         {
-            return 0;
-        }
+            var directory = DirectoryFor(id);
+            if (!Directory.Exists(directory))
+            {
+                return 0;
+            }
 
-        var payloads = PayloadFiles(id).Count;
-        Directory.Delete(directory, recursive: true);
-        DirectorySync.Flush(Root);
-        return payloads;
-    }));
+            var payloads = PayloadFiles(id).Count;
+            Directory.Delete(directory, recursive: true);
+            DirectorySync.Flush(Root);
+            return payloads;
+        }));
 
     private StoredPayload Commit(TempPayload temp, ConversationId id, PayloadKind kind)
     {
         temp.FlushToDisk();
-        var size = temp.Length;
         temp.Close();
 
         var directory = DirectoryFor(id);
@@ -213,6 +217,11 @@ public sealed class PayloadStore : IDisposable
         // Also for a duplicate: the first copy's rename may not be flushed yet when this answer goes out.
         DirectorySync.Flush(directory);
         DirectorySync.Flush(Root);
-        return new StoredPayload(target, System.IO.Path.Combine(_displayRoot, id.Value, kind.FileName(id)), size, duplicate);
+        return new StoredPayload(Describe(kind, new FileInfo(target)), Path.Combine(_displayRoot, id.Value, kind.FileName(id)), duplicate);
     }
+
+    private static PayloadObject Describe(PayloadKind kind, FileInfo file) =>
+        new(kind, file.Length, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero), VersionOf(file.LastWriteTimeUtc));
+
+    private static string VersionOf(DateTime writtenUtc) => writtenUtc.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

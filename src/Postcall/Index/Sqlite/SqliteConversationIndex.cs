@@ -3,17 +3,21 @@ using Microsoft.Data.Sqlite;
 using Postcall.Observability;
 using Postcall.Storage;
 
-namespace Postcall.Index;
+namespace Postcall.Index.Sqlite;
 
 /// <summary>
-/// Keeps the index in step with the files. Deliveries queue the conversations they wrote; one background loop
-/// writes them in batches (one SQLite transaction each). At start-up it opens the index, replacing it when corrupt,
-/// and brings it up to date with the folders. Nothing here can fail a delivery: the files are already durable.
+/// The embedded index: a SQLite file beside the payloads, a cache of the store. Deliveries queue the conversations
+/// they wrote; one background loop writes them in batches (one SQLite transaction each), re-reading each from the
+/// store. At start-up it opens the file, replacing it when corrupt, and catches up with the store. Nothing here can
+/// fail a delivery: the payloads are already durable.
 /// </summary>
-public sealed partial class ConversationIndexer(ConversationIndex index, PayloadStore store, PostcallMetrics metrics,
-    IHostApplicationLifetime lifetime, ILogger<ConversationIndexer> logger) : BackgroundService
+public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayloadStore store, PostcallMetrics metrics,
+    IHostApplicationLifetime lifetime, ILogger<SqliteConversationIndex> logger) : BackgroundService, IConversationIndex
 {
     private const int BatchSize = 128;
+
+    /// <summary>How long a stored delivery waits for the index before answering anyway.</summary>
+    private static readonly TimeSpan RecordWait = TimeSpan.FromSeconds(3);
 
     /// <summary>An index that would not open is tried again at most this often, not on every delivery.</summary>
     private static readonly TimeSpan ReopenInterval = TimeSpan.FromSeconds(30);
@@ -24,29 +28,65 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
     private long _nextOpenAttempt;
     private CancellationToken _stopping;
 
-    /// <summary>The index was opened; when false the read API answers 503 and readiness says why.</summary>
+    public bool IsPartOfCommit => false;
+
+    public string Location => index.Path;
+
+    /// <summary>The file was opened; when false the read API answers 503 and readiness says why.</summary>
     public bool IsOpen => _open;
 
-    /// <summary>Completes once the first attempt to open the index has ended, whether it succeeded or not.</summary>
-    public Task FirstOpenAttempt => _firstOpen.Task;
+    public SqliteIndexFile File => index;
 
-    public ConversationIndex Index => index;
+    public Task WhenOpenedAsync(CancellationToken cancellationToken) => _firstOpen.Task.WaitAsync(cancellationToken);
 
-    /// <summary>The conversation as indexed; null when it is not, or when the index is closed or failing (read its files then).</summary>
-    public ConversationFacts? Find(ConversationId id)
+    /// <summary>
+    /// Waits a bounded time for the index to take the conversation, so a caller who just stored it can list it.
+    /// A slow index holds a delivery's answer no longer than that; the write still happens when its turn comes.
+    /// </summary>
+    public async Task RecordAsync(ConversationId id, PayloadRecord stored, CancellationToken cancellationToken)
     {
         try
         {
-            return _open ? index.Find(id.Value) : null;
+            await RefreshAsync(id).WaitAsync(RecordWait, cancellationToken);
         }
-        catch (SqliteException)
+        catch (TimeoutException)
         {
-            return null;
+            IndexBehind(logger, RecordWait.TotalSeconds);
         }
     }
 
-    /// <summary>Queues the conversation; completes with whether the index now reflects its files.</summary>
-    public Task<bool> RefreshAsync(ConversationId id)
+    /// <summary>Re-reads the conversation (now gone from the store), which removes its row.</summary>
+    public Task RemoveAsync(ConversationId id, CancellationToken cancellationToken) => RefreshAsync(id).WaitAsync(cancellationToken);
+
+    public Task<ConversationPage> ListAsync(ConversationQuery query, CancellationToken cancellationToken) =>
+        Guard(() => index.List(query));
+
+    public Task<ConversationFacts?> FindAsync(ConversationId id, CancellationToken cancellationToken) => Guard(() => index.Find(id.Value));
+
+    public Task<IReadOnlyList<ConversationId>> StartedBeforeAsync(long cutoff, int limit, CancellationToken cancellationToken) =>
+        Guard<IReadOnlyList<ConversationId>>(() => [.. index.StartedBefore(cutoff, limit).Select(ConversationId.Parse)]);
+
+    public Task<long> CountAsync(CancellationToken cancellationToken) => Guard(index.Count);
+
+    public async Task<RebuildReport> RebuildAsync(bool everything, CancellationToken cancellationToken)
+    {
+        if (!_open)
+        {
+            throw new IndexUnavailableException($"The index {index.Path} is not open.");
+        }
+
+        try
+        {
+            return await IndexRebuild.RunAsync(index.RebuildFrom(store), store, everything, cancellationToken);
+        }
+        catch (SqliteException e)
+        {
+            throw new IndexUnavailableException(e.Message, e);
+        }
+    }
+
+    /// <summary>Queues the conversation; completes with whether the index now reflects its payloads.</summary>
+    private Task<bool> RefreshAsync(ConversationId id)
     {
         var pending = new Pending(id.Value, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
@@ -57,19 +97,20 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
         return pending.Done.Task;
     }
 
-    /// <summary>
-    /// Waits a bounded time for the index to take the conversation, so a caller who just stored it can list it.
-    /// A slow index holds a delivery's answer no longer than that; the write still happens when its turn comes.
-    /// </summary>
-    public async Task RefreshSoonAsync(ConversationId id, TimeSpan wait)
+    private Task<T> Guard<T>(Func<T> query)
     {
+        if (!_open)
+        {
+            throw new IndexUnavailableException($"The index {index.Path} could not be opened.");
+        }
+
         try
         {
-            await RefreshAsync(id).WaitAsync(wait);
+            return Task.FromResult(query());
         }
-        catch (TimeoutException)
+        catch (SqliteException e)
         {
-            IndexBehind(logger, wait.TotalSeconds);
+            throw new IndexUnavailableException(e.Message, e);
         }
     }
 
@@ -78,21 +119,21 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
         // Open once the server listens: loading SQLite must not delay the first answer (deliveries just queue).
         await WhenStartedAsync(stoppingToken);
         _stopping = stoppingToken;
-        var catchingUp = TryOpen() ? Task.Run(CatchUp, CancellationToken.None) : Task.CompletedTask;
+        var catchingUp = TryOpen() ? Task.Run(CatchUpAsync, CancellationToken.None) : Task.CompletedTask;
         _firstOpen.TrySetResult();
         var batch = new List<Pending>(BatchSize);
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                Drain(batch);
+                await DrainAsync(batch);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping: write what was already queued, so a clean shutdown leaves nothing for the next start.
             _queue.Writer.TryComplete();
-            Drain(batch);
+            await DrainAsync(batch);
         }
 
         await catchingUp;
@@ -109,7 +150,7 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
         }
     }
 
-    private void Drain(List<Pending> batch)
+    private async Task DrainAsync(List<Pending> batch)
     {
         while (true)
         {
@@ -124,11 +165,11 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
                 return;
             }
 
-            Write(batch);
+            await WriteAsync(batch);
         }
     }
 
-    private void Write(List<Pending> batch)
+    private async Task WriteAsync(List<Pending> batch)
     {
         var ok = false;
         IReadOnlyList<string> unreadable = [];
@@ -136,7 +177,8 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
         {
             if (_open || OpenLate())
             {
-                unreadable = index.Refresh(batch.Select(p => p.ConversationId).Distinct(StringComparer.Ordinal), id => IndexRebuild.Read(store, id));
+                unreadable = await index.RefreshAsync(batch.Select(p => p.ConversationId).Distinct(StringComparer.Ordinal),
+                    id => IndexRebuild.ReadAsync(store, id, CancellationToken.None));
                 ok = true;
             }
         }
@@ -179,7 +221,7 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
         return _open;
     }
 
-    /// <summary>The index could not be opened at start-up (say, a full disk) but can now: catch up from the files too.</summary>
+    /// <summary>The index could not be opened at start-up (say, a full disk) but can now: catch up from the store too.</summary>
     private bool OpenLate()
     {
         if (Environment.TickCount64 < _nextOpenAttempt || !TryOpen())
@@ -187,16 +229,16 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
             return false;
         }
 
-        _ = Task.Run(CatchUp, CancellationToken.None);
+        _ = Task.Run(CatchUpAsync, CancellationToken.None);
         return true;
     }
 
-    private void CatchUp()
+    private async Task CatchUpAsync()
     {
         try
         {
-            var report = IndexRebuild.Run(index, store, everything: false, _stopping);
-            CaughtUp(logger, report.Folders, report.Refreshed, report.Removed);
+            var report = await IndexRebuild.RunAsync(index.RebuildFrom(store), store, everything: false, _stopping);
+            CaughtUp(logger, report.Conversations, report.Refreshed, report.Removed);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -214,7 +256,7 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
     private static partial void CaughtUp(ILogger logger, int folders, int refreshed, int removed);
 
     [LoggerMessage(EventId = 3001, EventName = "IndexReplaced", Level = LogLevel.Warning,
-        Message = "Index {Path} was replaced and is being rebuilt from the payload files: {Reason}")]
+        Message = "Index {Path} was replaced and is being rebuilt from the payloads: {Reason}")]
     private static partial void IndexReplaced(ILogger logger, string path, string reason);
 
     [LoggerMessage(EventId = 3002, EventName = "IndexOpenFailed", Level = LogLevel.Error,
@@ -222,7 +264,7 @@ public sealed partial class ConversationIndexer(ConversationIndex index, Payload
     private static partial void OpenFailed(ILogger logger, string path, string reason);
 
     [LoggerMessage(EventId = 3003, EventName = "IndexWriteFailed", Level = LogLevel.Warning,
-        Message = "Index update failed for {Count} conversations (their files are stored; 'postcall reindex' or the next start repairs it): {ErrorType}: {ErrorMessage}")]
+        Message = "Index update failed for {Count} conversations (their payloads are stored; 'postcall reindex' or the next start repairs it): {ErrorType}: {ErrorMessage}")]
     private static partial void WriteFailed(ILogger logger, int count, string errorType, string errorMessage);
 
     [LoggerMessage(EventId = 3004, EventName = "IndexBehind", Level = LogLevel.Debug,

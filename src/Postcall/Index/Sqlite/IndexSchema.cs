@@ -1,4 +1,4 @@
-namespace Postcall.Index;
+namespace Postcall.Index.Sqlite;
 
 /// <summary>The index's tables. A different <see cref="Version"/> on disk means rebuild from the payload files.</summary>
 internal static class IndexSchema

@@ -1,4 +1,4 @@
-namespace Postcall.Storage;
+namespace Postcall.Storage.Files;
 
 internal static class FileComparison
 {

@@ -1,4 +1,4 @@
-namespace Postcall.Storage;
+namespace Postcall.Storage.Files;
 
 /// <summary>
 /// Runs the blocking steps of making a payload durable (fsync, mkdir, rename) on threads of their own. fsync has no

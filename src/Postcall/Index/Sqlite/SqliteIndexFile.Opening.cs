@@ -1,10 +1,10 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace Postcall.Index;
+namespace Postcall.Index.Sqlite;
 
 /// <summary>Opening the index: create it when missing, replace it when it cannot be trusted.</summary>
-public sealed partial class ConversationIndex
+public sealed partial class SqliteIndexFile
 {
     private const int SqliteCorrupt = 11;
     private const int SqliteNotADatabase = 26;

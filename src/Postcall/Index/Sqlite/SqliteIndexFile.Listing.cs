@@ -1,10 +1,10 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 
-namespace Postcall.Index;
+namespace Postcall.Index.Sqlite;
 
 /// <summary>Pages of conversations: filters, full-text search and keyset pagination, newest first.</summary>
-public sealed partial class ConversationIndex
+public sealed partial class SqliteIndexFile
 {
     public ConversationPage List(ConversationQuery query)
     {

@@ -1,0 +1,82 @@
+using Npgsql;
+
+namespace Postcall.Index.Postgres;
+
+/// <summary>The <c>postcall_conversations</c> columns a <see cref="ConversationFacts"/> is written to and read from.</summary>
+internal static class PostgresColumns
+{
+    public const string Facts = """
+        c.conversation_id, c.agent_id, c.status, c.user_id, c.started_at, c.duration_secs, c.call_successful, c.summary,
+        c.failure_reason, c.transcription_bytes, c.audio_bytes, c.failure_bytes, c.received_at, c.file_stamp, c.other_payloads
+        """;
+
+    /// <summary>How many columns <see cref="Facts"/> selects.</summary>
+    public const int Count = 15;
+
+    public static ConversationFacts ReadFacts(NpgsqlDataReader row) => new()
+    {
+        ConversationId = row.GetString(0),
+        AgentId = row.IsDBNull(1) ? null : row.GetString(1),
+        Status = row.IsDBNull(2) ? null : row.GetString(2),
+        UserId = row.IsDBNull(3) ? null : row.GetString(3),
+        StartedAt = row.GetInt64(4),
+        DurationSecs = row.IsDBNull(5) ? null : row.GetInt64(5),
+        CallSuccessful = row.IsDBNull(6) ? null : row.GetString(6),
+        Summary = row.IsDBNull(7) ? null : row.GetString(7),
+        FailureReason = row.IsDBNull(8) ? null : row.GetString(8),
+        TranscriptionBytes = row.IsDBNull(9) ? null : row.GetInt64(9),
+        AudioBytes = row.IsDBNull(10) ? null : row.GetInt64(10),
+        FailureBytes = row.IsDBNull(11) ? null : row.GetInt64(11),
+        ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(12)),
+        FileStamp = row.GetString(13),
+        OtherPayloads = OtherPayloads.Parse(row.IsDBNull(14) ? null : row.GetString(14)),
+    };
+
+    public static async Task UpsertAsync(NpgsqlConnection connection, ConversationFacts facts, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO postcall_conversations (conversation_id, agent_id, status, user_id, started_at, duration_secs, call_successful,
+                summary, failure_reason, transcription_bytes, audio_bytes, failure_bytes, received_at, file_stamp, other_payloads, transcript)
+            VALUES (@conversation_id, @agent_id, @status, @user_id, @started_at, @duration_secs, @call_successful,
+                @summary, @failure_reason, @transcription_bytes, @audio_bytes, @failure_bytes, @received_at, @file_stamp, @other_payloads, @transcript)
+            ON CONFLICT (conversation_id) DO UPDATE SET agent_id = excluded.agent_id, status = excluded.status,
+                user_id = excluded.user_id, started_at = excluded.started_at, duration_secs = excluded.duration_secs,
+                call_successful = excluded.call_successful, summary = excluded.summary, failure_reason = excluded.failure_reason,
+                transcription_bytes = excluded.transcription_bytes, audio_bytes = excluded.audio_bytes,
+                failure_bytes = excluded.failure_bytes, received_at = excluded.received_at, file_stamp = excluded.file_stamp,
+                other_payloads = excluded.other_payloads, transcript = excluded.transcript;
+            """, connection);
+        Add(command, "conversation_id", facts.ConversationId);
+        Add(command, "agent_id", facts.AgentId);
+        Add(command, "status", facts.Status);
+        Add(command, "user_id", facts.UserId);
+        Add(command, "started_at", facts.StartedAt);
+        Add(command, "duration_secs", facts.DurationSecs);
+        Add(command, "call_successful", facts.CallSuccessful);
+        Add(command, "summary", facts.Summary);
+        Add(command, "failure_reason", facts.FailureReason);
+        Add(command, "transcription_bytes", facts.TranscriptionBytes);
+        Add(command, "audio_bytes", facts.AudioBytes);
+        Add(command, "failure_bytes", facts.FailureBytes);
+        Add(command, "received_at", facts.ReceivedAt.ToUnixTimeMilliseconds());
+        Add(command, "file_stamp", facts.FileStamp);
+        Add(command, "other_payloads", facts.OtherPayloads.Format());
+        Add(command, "transcript", facts.TranscriptText);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// PostgreSQL text cannot hold U+0000, which JSON may carry escaped: it becomes a space (what search would make
+    /// of it anyway). The payload itself is stored untouched.
+    /// </summary>
+    private static void Add(NpgsqlCommand command, string name, object? value) => command.Parameters.AddWithValue(name, value switch
+    {
+        null => DBNull.Value,
+        string text => Text(text),
+        _ => value,
+    });
+
+    /// <summary>The text with each U+0000 made a space.</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+    public static string? Text(string? text) => text is not null && text.Contains('\0', StringComparison.Ordinal) ? text.Replace('\0', ' ') : text;
+}

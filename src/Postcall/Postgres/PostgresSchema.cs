@@ -1,0 +1,59 @@
+namespace Postcall.Postgres;
+
+/// <summary>
+/// The shared database's tables, as numbered migrations. Each is applied once, in order, in one transaction with
+/// the others still missing, under an advisory lock, so instances starting together apply each exactly once.
+/// Tables carry a <c>postcall_</c> prefix: the database may hold others.
+/// </summary>
+internal static class PostgresSchema
+{
+    /// <summary>Any number: the advisory lock migrations are applied under.</summary>
+    public const long MigrationLock = 0x706f737463616c6c; // "postcall"
+
+    public static readonly IReadOnlyList<string> Migrations =
+    [
+        // 1: payloads, conversations with full-text search, leases of background jobs, shared secrets.
+        """
+        CREATE TABLE postcall_payloads (
+            conversation_id text COLLATE "C" NOT NULL,
+            kind text NOT NULL,
+            bytes bigint NOT NULL,
+            last_modified timestamptz NOT NULL,
+            version text NOT NULL,
+            facts jsonb,
+            PRIMARY KEY (conversation_id, kind)
+        );
+        CREATE TABLE postcall_conversations (
+            conversation_id text COLLATE "C" PRIMARY KEY,
+            agent_id text,
+            status text,
+            user_id text,
+            started_at bigint NOT NULL,
+            duration_secs bigint,
+            call_successful text,
+            summary text,
+            failure_reason text,
+            transcription_bytes bigint,
+            audio_bytes bigint,
+            failure_bytes bigint,
+            received_at bigint NOT NULL,
+            file_stamp text NOT NULL,
+            other_payloads text,
+            transcript text NOT NULL DEFAULT '',
+            search tsvector GENERATED ALWAYS AS (to_tsvector('simple', transcript || ' ' || coalesce(summary, ''))) STORED
+        );
+        CREATE INDEX postcall_conversations_newest ON postcall_conversations (started_at DESC, conversation_id DESC);
+        CREATE INDEX postcall_conversations_agent ON postcall_conversations (agent_id, started_at DESC);
+        CREATE INDEX postcall_conversations_search ON postcall_conversations USING GIN (search);
+        CREATE TABLE postcall_leases (
+            job text PRIMARY KEY,
+            holder text NOT NULL,
+            expires_at timestamptz NOT NULL
+        );
+        CREATE TABLE postcall_secrets (
+            name text PRIMARY KEY,
+            value bytea NOT NULL
+        );
+        """,
+    ];
+}
