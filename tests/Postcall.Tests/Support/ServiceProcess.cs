@@ -8,7 +8,8 @@ namespace Postcall.Tests.Support;
 /// <summary>The built <c>postcall</c> executable run as a child process, the way a user starts it.</summary>
 public sealed class ServiceProcess : IDisposable
 {
-    private static readonly string[] Inherited = ["ELEVENLABS_POST_CALL_HMAC_KEY", "ELEVENLABS_POST_CALL_PAYLOAD_PATH", "LOG_LEVEL", "DEBUG", "ASPNETCORE_URLS", "NGROK_PATH", "NGROK_AUTHTOKEN"];
+    private static readonly string[] Inherited = ["ELEVENLABS_POST_CALL_HMAC_KEY", "ELEVENLABS_POST_CALL_PAYLOAD_PATH", "LOG_LEVEL", "DEBUG", "ASPNETCORE_URLS", "NGROK_PATH", "NGROK_AUTHTOKEN",
+        "POSTCALL_DATABASE_URL", "POSTCALL_STORAGE_URL", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"];
     private readonly ConcurrentQueue<string> _output = new();
 
     public ServiceProcess(string workingDirectory, Dictionary<string, string> environment, params string[] args)
