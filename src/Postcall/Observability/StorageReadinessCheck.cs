@@ -26,6 +26,6 @@ public sealed class StorageReadinessCheck(IPayloadStore store, PostcallSettings 
         var free = store.Spool.AvailableFreeSpace();
         return free < settings.MinFreeBytes
             ? HealthCheckResult.Unhealthy($"only {free / (1024 * 1024)} MB free for temp files under {store.Spool.Folder}; the floor is {settings.MinFreeBytes / (1024 * 1024)} MB ({PostcallSettings.MinFreeBytesVariable})")
-            : HealthCheckResult.Healthy($"{free / (1024 * 1024)} MB free");
+            : HealthCheckResult.Healthy($"payloads in {store.Location}; {free / (1024 * 1024)} MB free for temp files");
     }
 }

@@ -55,6 +55,7 @@ public sealed class SharedEngines : IAsyncDisposable
         return name;
     }
 
+    /// <summary>A client of the S3 server (started by then: a database or bucket was asked for).</summary>
     public IAmazonS3 S3Client() => S3ClientFactory.Create(name => S3Environment().GetValueOrDefault(name));
 
     /// <summary>The environment a Postcall service needs for this S3 server.</summary>
@@ -69,6 +70,7 @@ public sealed class SharedEngines : IAsyncDisposable
     /// <summary>Settings for a service in shared mode, on a new database and a new bucket.</summary>
     public async Task<Dictionary<string, string>> SharedSettingsAsync(string? prefix = null)
     {
+        await StartAsync();
         var settings = S3Environment();
         settings[PostcallSettings.DatabaseUrlVariable] = await CreateDatabaseAsync();
         settings[PostcallSettings.StorageUrlVariable] = $"s3://{await CreateBucketAsync()}{(prefix is null ? string.Empty : "/" + prefix)}";

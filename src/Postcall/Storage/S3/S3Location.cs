@@ -34,7 +34,7 @@ public sealed partial record S3Location(string Bucket, string Prefix)
             return false;
         }
 
-        if (prefix.Length > 512 || !PrefixText().IsMatch(prefix) || prefix.Split('/').Any(s => s is "" or "." or ".."))
+        if (prefix.Length > 512 || !PrefixText().IsMatch(prefix) || (prefix.Length > 0 && prefix.Split('/').Any(s => s is "" or "." or "..")))
         {
             problem = "has a prefix that is not plain path segments of letters, digits, '.', '_' and '-'";
             return false;

@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Amazon.S3.Model;
+using Postcall.Hosting;
+using Postcall.Http;
+using Postcall.Tests.Support;
+
+namespace Postcall.Tests.SharedMode;
+
+/// <summary>Two instances in memory on one real PostgreSQL and one real S3-compatible bucket: every guarantee holds across them.</summary>
+public sealed class SharedModeTests(SharedEngines engines) : IAsyncLifetime
+{
+    private const string Key = "shared-mode-test-key-7c1d";
+    private Dictionary<string, string> _settings = [];
+    private PostcallFactory _a = null!;
+    private PostcallFactory _b = null!;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _settings = await engines.SharedSettingsAsync(prefix: "calls");
+        _a = Instance(_settings);
+        _b = Instance(_settings);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+    }
+
+    private static PostcallFactory Instance(Dictionary<string, string> settings, params (string Key, string Value)[] overrides)
+    {
+        var all = settings.ToDictionary(p => p.Key, p => (string?)p.Value);
+        all[PostcallSettings.ApiKeyVariable] = Key;
+        foreach (var (key, value) in overrides)
+        {
+            all[key] = value;
+        }
+
+        return new PostcallFactory(all);
+    }
+
+    private static HttpClient Reader(PostcallFactory factory)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        return client;
+    }
+
+    private static Task<Envelope> DeliverAsync(PostcallFactory factory, string body) =>
+        Envelope.SendAsync(factory.CreateClient(), Deliveries.SignedRequest(body));
+
+    private string Bucket => _settings[PostcallSettings.StorageUrlVariable]["s3://".Length..].Split('/')[0];
+
+    private async Task<byte[]?> ObjectAsync(string key)
+    {
+        using var client = engines.S3Client();
+        try
+        {
+            using var response = await client.GetObjectAsync(Bucket, "calls/" + key, Cancel);
+            using var copy = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(copy, Cancel);
+            return copy.ToArray();
+        }
+        catch (Amazon.S3.AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    [Fact]
+    public async Task What_one_instance_stores_is_byte_exact_in_the_bucket_and_every_instance_reads_lists_plays_and_deletes_it()
+    {
+        var transcription = Fixtures.Bytes("post_call_transcription.json");
+        var mp3 = RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 17);
+        Assert.Equal(HttpStatusCode.OK, (await Envelope.SendAsync(_a.CreateClient(), Deliveries.SignedRequest(transcription))).Status);
+        var audio = await DeliverAsync(_a, Deliveries.Audio("abc", mp3));
+        Assert.Equal(HttpStatusCode.OK, audio.Status);
+        Assert.Equal("s3://" + Bucket + "/calls/abc/abc_audio.mp3", audio.Data.GetProperty("file_path").GetString());
+
+        Assert.Equal(transcription, await ObjectAsync("abc/abc_transcription.json"));
+        Assert.Equal(mp3, await ObjectAsync("abc/abc_audio.mp3"));
+
+        var b = Reader(_b);
+        var list = await Envelope.SendAsync(b, new HttpRequestMessage(HttpMethod.Get, "/api/conversations?q=angelo"));
+        Assert.Equal("abc", list.Data.GetProperty("conversations")[0].GetProperty("conversation_id").GetString());
+        var detail = await Envelope.SendAsync(Reader(_a), new HttpRequestMessage(HttpMethod.Get, "/api/conversations/abc"));
+        Assert.Equal("success", detail.Data.GetProperty("analysis").GetProperty("call_successful").GetString());
+
+        // A media link minted by A plays on B, with Range, without the API key.
+        var link = detail.Data.GetProperty("links").GetProperty("audio").GetString()!;
+        var range = new HttpRequestMessage(HttpMethod.Get, link);
+        range.Headers.Range = new RangeHeaderValue(1_000_000, 1_000_099);
+        using var partial = await _b.CreateClient().SendAsync(range, Cancel);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal(mp3.AsSpan(1_000_000, 100).ToArray(), await partial.Content.ReadAsByteArrayAsync(Cancel));
+        Assert.Equal(transcription, await b.GetByteArrayAsync(new Uri("/api/conversations/abc/raw/transcription", UriKind.Relative), Cancel));
+
+        var deleted = await Envelope.SendAsync(b, new HttpRequestMessage(HttpMethod.Delete, "/api/conversations/abc"));
+        Assert.Equal(2, deleted.Data.GetProperty("deleted_files").GetInt32());
+        Assert.Null(await ObjectAsync("abc/abc_audio.mp3"));
+        Assert.Null(await ObjectAsync("abc/abc_transcription.json"));
+        Assert.Equal(HttpStatusCode.NotFound, (await Envelope.SendAsync(Reader(_a), new HttpRequestMessage(HttpMethod.Get, "/api/conversations/abc"))).Status);
+        Assert.Equal(0, (await Envelope.SendAsync(Reader(_a), new HttpRequestMessage(HttpMethod.Get, "/api/conversations"))).Data.GetProperty("conversations").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task The_same_delivery_on_another_instance_is_a_duplicate_and_racing_copies_leave_one_object()
+    {
+        var body = Deliveries.Transcription("dup1");
+        Assert.False((await DeliverAsync(_a, body)).Data.GetProperty("duplicate").GetBoolean());
+        Assert.True((await DeliverAsync(_b, body)).Data.GetProperty("duplicate").GetBoolean());
+
+        var race = Deliveries.Transcription("race1");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => DeliverAsync(i % 2 == 0 ? _a : _b, race)));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        using var client = engines.S3Client();
+        var objects = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = "calls/race1/" }, Cancel);
+        Assert.Equal(["calls/race1/race1_transcription.json"], objects.S3Objects.Select(o => o.Key));
+        Assert.Equal(Encoding.UTF8.GetBytes(race), await ObjectAsync("race1/race1_transcription.json"));
+
+        // Different content for the same conversation and kind replaces it, seen from both.
+        var changed = Deliveries.Transcription("dup1").Replace("Hello", "Goodbye", StringComparison.Ordinal);
+        Assert.False((await DeliverAsync(_b, changed)).Data.GetProperty("duplicate").GetBoolean());
+        var found = await Envelope.SendAsync(Reader(_a), new HttpRequestMessage(HttpMethod.Get, "/api/conversations?q=goodbye"));
+        Assert.Equal("dup1", found.Data.GetProperty("conversations")[0].GetProperty("conversation_id").GetString());
+    }
+
+    [Fact]
+    public async Task Readiness_and_metrics_name_the_database_and_the_object_store()
+    {
+        using var ready = await _a.CreateClient().GetAsync(new Uri("/health/ready", UriKind.Relative), Cancel);
+        var text = await ready.Content.ReadAsStringAsync(Cancel);
+        Assert.True(ready.StatusCode == HttpStatusCode.OK, text);
+        Assert.Contains("s3://" + Bucket + "/calls", text, StringComparison.Ordinal);
+        Assert.Contains("postgresql://127.0.0.1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(SharedEngines.SecretKey, text, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(_a, Deliveries.Transcription("m1"))).Status);
+        string metrics = string.Empty;
+        for (var attempt = 0; attempt < 20 && !(metrics.Contains("engine=\"object_store\"", StringComparison.Ordinal) && metrics.Contains("engine=\"postgresql\"", StringComparison.Ordinal)); attempt++)
+        {
+            await Task.Delay(200, Cancel);
+            metrics = await _a.CreateClient().GetStringAsync(new Uri("/metrics", UriKind.Relative), Cancel);
+        }
+
+        Assert.Contains("engine=\"object_store\",operation=\"put\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("engine=\"postgresql\",operation=\"record\"", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_the_bucket_or_the_database_unreachable_a_delivery_is_503_never_200_or_500()
+    {
+        await using var noBucket = Instance(_settings, (PostcallSettings.StorageUrlVariable, "s3://no-such-bucket-here"));
+        var refused = await DeliverAsync(noBucket, Deliveries.Transcription("lost1"));
+        Assert.Equal(ErrorCodes.StorageUnavailable, refused.AssertError(HttpStatusCode.ServiceUnavailable));
+
+        await using var noDatabase = Instance(_settings, (PostcallSettings.DatabaseUrlVariable, $"postgres://postgres@127.0.0.1:{ServiceProcess.FreePort()}/none"));
+        var refusedToo = await DeliverAsync(noDatabase, Deliveries.Transcription("lost2"));
+        Assert.Equal(ErrorCodes.StorageUnavailable, refusedToo.AssertError(HttpStatusCode.ServiceUnavailable));
+        using var ready = await noDatabase.CreateClient().GetAsync(new Uri("/health/ready", UriKind.Relative), Cancel);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("index", await ready.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+
+        // Neither delivery is readable anywhere: nothing answered 200.
+        var list = await Envelope.SendAsync(Reader(_a), new HttpRequestMessage(HttpMethod.Get, "/api/conversations"));
+        Assert.DoesNotContain("lost", JsonSerializer.Serialize(list.Data), StringComparison.Ordinal);
+    }
+}
