@@ -12,25 +12,26 @@ namespace Postcall.Tests.Reliability;
 /// A redeploy loses nothing: on SIGTERM the service refuses new connections, lets a delivery already arriving finish
 /// (a large recording included) within POSTCALL_SHUTDOWN_TIMEOUT, answers it 200, then exits.
 /// </summary>
-public sealed class GracefulShutdownTests : IDisposable
+public sealed class GracefulShutdownTests(SharedEngines engines) : IDisposable
 {
     private readonly string _workDir = Directory.CreateTempSubdirectory("postcall-drain-").FullName;
 
     public void Dispose() => Directory.Delete(_workDir, recursive: true);
 
-    [Fact]
-    public async Task A_sigterm_in_the_middle_of_an_audio_upload_lets_it_finish_with_200()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_sigterm_in_the_middle_of_an_audio_upload_lets_it_finish_with_200(bool shared)
     {
         var ct = TestContext.Current.CancellationToken;
         var port = ServiceProcess.FreePort();
         var root = Path.Combine(_workDir, "payloads");
-        using var service = new ServiceProcess(_workDir, new()
-        {
-            ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
-            ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = root,
-            ["POSTCALL_SHUTDOWN_TIMEOUT"] = "60",
-            ["LOG_LEVEL"] = "WARNING",
-        }, "--urls", $"http://127.0.0.1:{port}");
+        var environment = shared ? await engines.SharedSettingsAsync() : [];
+        environment["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret;
+        environment["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = root;
+        environment["POSTCALL_SHUTDOWN_TIMEOUT"] = "60";
+        environment["LOG_LEVEL"] = "WARNING";
+        using var service = new ServiceProcess(_workDir, environment, "--urls", $"http://127.0.0.1:{port}");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
         await service.WaitForHealthAsync(client);
 
@@ -71,7 +72,19 @@ public sealed class GracefulShutdownTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await service.Process.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
         Assert.Equal(0, service.Process.ExitCode);
-        Assert.Equal(mp3, await File.ReadAllBytesAsync(Path.Combine(root, "redeployed", "redeployed_audio.mp3"), ct));
+        if (!shared)
+        {
+            Assert.Equal(mp3, await File.ReadAllBytesAsync(Path.Combine(root, "redeployed", "redeployed_audio.mp3"), ct));
+            return;
+        }
+
+        // The multipart upload completed before the answer: the object is whole.
+        using var s3 = engines.S3Client();
+        var bucket = environment[Postcall.Hosting.PostcallSettings.StorageUrlVariable]["s3://".Length..];
+        using var stored = await s3.GetObjectAsync(bucket, "redeployed/redeployed_audio.mp3", ct);
+        using var copy = new MemoryStream();
+        await stored.ResponseStream.CopyToAsync(copy, ct);
+        Assert.Equal(mp3, copy.ToArray());
     }
 
     [Fact]
