@@ -8,7 +8,7 @@ namespace Postcall.Cli;
 /// </summary>
 public static class PostcallCli
 {
-    private static readonly string[] CliWords = ["send", "sign", "verify", "tunnel", "reindex", "-h", "--help", "-?", "--version"];
+    private static readonly string[] CliWords = ["send", "sign", "verify", "tunnel", "reindex", "migrate", "-h", "--help", "-?", "--version"];
 
     public static bool Handles(IReadOnlyList<string> args) => args.Count > 0 && CliWords.Contains(args[0]);
 
@@ -25,6 +25,7 @@ public static class PostcallCli
             SendCommand.Create(environment, time, interactive),
             TunnelCommand.Create(environment),
             ReindexCommand.Create(environment),
+            MigrateCommand.Create(environment),
         };
         root.Options.Add(new Option<bool>("--tunnel") { Description = "Run the service and open an ngrok tunnel to it." });
 

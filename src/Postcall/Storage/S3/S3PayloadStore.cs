@@ -71,9 +71,18 @@ public sealed class S3PayloadStore : IPayloadStore
     {
         ArgumentNullException.ThrowIfNull(temp);
         await temp.CloseAsync();
+        return await UploadAsync(temp.Path, id, kind, cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes the local file at <paramref name="path"/> the conversation's payload of <paramref name="kind"/>, as a
+    /// commit does (a duplicate is left alone); the file itself is untouched. What <c>postcall migrate</c> copies with.
+    /// </summary>
+    public async Task<StoredPayload> UploadAsync(string path, ConversationId id, PayloadKind kind, CancellationToken cancellationToken = default)
+    {
         var key = KeyOf(id, kind);
-        var length = new FileInfo(temp.Path).Length;
-        var hash = await StorageException.Guard(() => HashAsync(temp.Path, cancellationToken));
+        var length = new FileInfo(path).Length;
+        var hash = await StorageException.Guard(() => HashAsync(path, cancellationToken));
         var existing = await HeadAsync(key, cancellationToken);
         if (existing is not null && existing.ContentLength == length && existing.Metadata[HashMetadata] == hash)
         {
@@ -81,8 +90,8 @@ public sealed class S3PayloadStore : IPayloadStore
         }
 
         var etag = length <= PartSize
-            ? await PutAsync(key, temp.Path, hash, kind, cancellationToken)
-            : await UploadInPartsAsync(key, temp.Path, length, hash, kind, cancellationToken);
+            ? await PutAsync(key, path, hash, kind, cancellationToken)
+            : await UploadInPartsAsync(key, path, length, hash, kind, cancellationToken);
         return Stored(id, kind, new PayloadObject(kind, length, DateTimeOffset.UtcNow, etag), duplicate: false);
     }
 
