@@ -58,10 +58,10 @@ public sealed partial class PostgresConversationIndex(PostgresDatabase database,
 
     public Task<ConversationFacts?> FindAsync(ConversationId id, CancellationToken cancellationToken) => Guard("find", async connection =>
     {
-        await using var command = new NpgsqlCommand($"SELECT {PostgresColumns.Facts} FROM postcall_conversations c WHERE c.conversation_id = @id;", connection);
+        await using var command = new NpgsqlCommand($"SELECT {FactsRow.Columns} FROM postcall_conversations c WHERE c.conversation_id = @id;", connection);
         command.Parameters.AddWithValue("id", id.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? PostgresColumns.ReadFacts(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? FactsRow.Read(reader) : null;
     });
 
     public Task<IReadOnlyList<ConversationId>> StartedBeforeAsync(long cutoff, int limit, CancellationToken cancellationToken) =>

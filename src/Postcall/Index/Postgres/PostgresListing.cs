@@ -11,7 +11,7 @@ internal static class PostgresListing
         var words = FullTextQuery.Words(query.Text);
         var match = TsQuery(words);
         await using var command = new NpgsqlCommand { Connection = connection };
-        var sql = new StringBuilder($"SELECT {PostgresColumns.Facts}, {(match is null ? "NULL" : "c.transcript")} FROM postcall_conversations c WHERE true");
+        var sql = new StringBuilder($"SELECT {FactsRow.Columns}, {(match is null ? "NULL" : "c.transcript")} FROM postcall_conversations c WHERE true");
         if (match is not null)
         {
             sql.Append(" AND c.search @@ to_tsquery('simple', @match)");
@@ -39,8 +39,8 @@ internal static class PostgresListing
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var snippet = reader.IsDBNull(PostgresColumns.Count) ? null : TextSnippet.Around(reader.GetString(PostgresColumns.Count), words);
-                items.Add(new IndexedConversation(PostgresColumns.ReadFacts(reader), snippet));
+                var snippet = reader.IsDBNull(FactsRow.Count) ? null : TextSnippet.Around(reader.GetString(FactsRow.Count), words);
+                items.Add(new IndexedConversation(FactsRow.Read(reader), snippet));
             }
         }
 

@@ -33,14 +33,6 @@ internal static class IndexSchema
         CREATE VIRTUAL TABLE IF NOT EXISTS transcripts USING fts5 (transcript, summary, tokenize = 'unicode61 remove_diacritics 2');
         """;
 
-    public const string Columns = """
-        c.conversation_id, c.agent_id, c.status, c.user_id, c.started_at, c.duration_secs, c.call_successful, c.summary,
-        c.failure_reason, c.transcription_bytes, c.audio_bytes, c.failure_bytes, c.received_at, c.file_stamp, c.other_payloads
-        """;
-
-    /// <summary>How many columns <see cref="Columns"/> selects.</summary>
-    public const int ColumnCount = 15;
-
     public const string Upsert = """
         INSERT INTO conversations (conversation_id, agent_id, status, user_id, started_at, duration_secs, call_successful,
             summary, failure_reason, transcription_bytes, audio_bytes, failure_bytes, received_at, file_stamp, other_payloads)

@@ -35,13 +35,13 @@ public sealed partial class SqliteIndexFile
         page.Append(" ORDER BY c.started_at DESC, c.conversation_id DESC LIMIT $limit");
         command.Parameters.AddWithValue("$limit", query.Limit + 1);
 
-        command.CommandText = $"SELECT {IndexSchema.Columns}, c.id FROM conversations c WHERE c.id IN ({page}) ORDER BY c.started_at DESC, c.conversation_id DESC;";
+        command.CommandText = $"SELECT {FactsRow.Columns}, c.id FROM conversations c WHERE c.id IN ({page}) ORDER BY c.started_at DESC, c.conversation_id DESC;";
         var rows = new List<(long RowId, ConversationFacts Facts)>();
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                rows.Add((reader.GetInt64(IndexSchema.ColumnCount), ReadFacts(reader)));
+                rows.Add((reader.GetInt64(FactsRow.Count), FactsRow.Read(reader)));
             }
         }
 

@@ -122,10 +122,10 @@ public sealed partial class SqliteIndexFile
     {
         using var connection = Connect();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {IndexSchema.Columns} FROM conversations c WHERE c.conversation_id = $id;";
+        command.CommandText = $"SELECT {FactsRow.Columns} FROM conversations c WHERE c.conversation_id = $id;";
         command.Parameters.AddWithValue("$id", conversationId);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? ReadFacts(reader) : null;
+        return reader.Read() ? FactsRow.Read(reader) : null;
     }
 
     /// <summary>Conversations that started before <paramref name="cutoff"/> (unix seconds), oldest first.</summary>
@@ -145,25 +145,6 @@ public sealed partial class SqliteIndexFile
 
         return ids;
     }
-
-    private static ConversationFacts ReadFacts(SqliteDataReader row) => new()
-    {
-        ConversationId = row.GetString(0),
-        AgentId = row.IsDBNull(1) ? null : row.GetString(1),
-        Status = row.IsDBNull(2) ? null : row.GetString(2),
-        UserId = row.IsDBNull(3) ? null : row.GetString(3),
-        StartedAt = row.GetInt64(4),
-        DurationSecs = row.IsDBNull(5) ? null : row.GetInt64(5),
-        CallSuccessful = row.IsDBNull(6) ? null : row.GetString(6),
-        Summary = row.IsDBNull(7) ? null : row.GetString(7),
-        FailureReason = row.IsDBNull(8) ? null : row.GetString(8),
-        TranscriptionBytes = row.IsDBNull(9) ? null : row.GetInt64(9),
-        AudioBytes = row.IsDBNull(10) ? null : row.GetInt64(10),
-        FailureBytes = row.IsDBNull(11) ? null : row.GetInt64(11),
-        ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(12)),
-        FileStamp = row.GetString(13),
-        OtherPayloads = OtherPayloads.Parse(row.IsDBNull(14) ? null : row.GetString(14)),
-    };
 
     private SqliteConnection Connect()
     {
