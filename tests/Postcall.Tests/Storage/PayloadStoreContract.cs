@@ -182,6 +182,15 @@ public sealed class S3PayloadStoreContract(SharedEngines engines) : PayloadStore
     }
 
     [Fact]
+    public async Task Racing_commits_of_the_same_bytes_write_once_and_the_rest_are_duplicates()
+    {
+        var body = Fixtures.Bytes("post_call_transcription.json");
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => CommitAsync("raced", PayloadKind.Transcription, body)));
+        Assert.Single(results, r => !r.Duplicate);
+        Assert.Equal(body, await ReadAsync("raced", PayloadKind.Transcription));
+    }
+
+    [Fact]
     public async Task Another_instance_on_the_same_host_takes_its_own_local_state()
     {
         await using var inFlight = Store.CreateTemp();

@@ -12,10 +12,10 @@ namespace Postcall.Storage.S3;
 /// <summary>
 /// Payloads as objects in an S3-compatible bucket, keyed exactly like the files: <c>&lt;prefix&gt;/&lt;cid&gt;/&lt;cid&gt;_&lt;kind&gt;</c>.
 /// A body is spooled and decoded on local disk first (its signature must be judged before anything is parsed), then
-/// sent from that file: one PUT for small payloads, a multipart upload of equal <see cref="PartSize"/> parts for
-/// larger ones, streamed from the file so memory stays flat. The call returns only once S3 has acknowledged the
-/// whole object. Each object carries the SHA-256 of its bytes as metadata, so a duplicate is recognised by one HEAD,
-/// from any instance, and never rewritten.
+/// sent from that file: one conditional PUT for small payloads, a multipart upload of equal <see cref="PartSize"/>
+/// parts for larger ones, streamed from the file so memory stays flat. The call returns only once S3 has acknowledged
+/// the whole object. Each object carries the SHA-256 of its bytes as metadata, so a duplicate is recognised from any
+/// instance and never rewritten.
 /// </summary>
 public sealed class S3PayloadStore : IPayloadStore
 {
@@ -83,17 +83,57 @@ public sealed class S3PayloadStore : IPayloadStore
         var key = KeyOf(id, kind);
         var length = new FileInfo(path).Length;
         var hash = await StorageException.Guard(() => HashAsync(path, cancellationToken));
-        var existing = await HeadAsync(key, cancellationToken);
-        if (existing is not null && existing.ContentLength == length && existing.Metadata[HashMetadata] == hash)
+        if (length > PartSize)
         {
-            return Stored(id, kind, new PayloadObject(kind, length, Modified(existing.LastModified), existing.ETag), duplicate: true);
+            // A large upload is worth one HEAD first: a duplicate recording is never sent again.
+            var existing = await HeadAsync(key, cancellationToken);
+            if (IsSame(existing, length, hash))
+            {
+                return Stored(id, kind, new PayloadObject(kind, length, Modified(existing!.LastModified), existing.ETag), duplicate: true);
+            }
+
+            var uploaded = await UploadInPartsAsync(key, path, length, hash, kind, cancellationToken);
+            return Stored(id, kind, new PayloadObject(kind, length, DateTimeOffset.UtcNow, uploaded), duplicate: false);
         }
 
-        var etag = length <= PartSize
-            ? await PutAsync(key, path, hash, kind, cancellationToken)
-            : await UploadInPartsAsync(key, path, length, hash, kind, cancellationToken);
-        return Stored(id, kind, new PayloadObject(kind, length, DateTimeOffset.UtcNow, etag), duplicate: false);
+        // Small payloads: create the object only if there is none (one request for a new delivery). If there is one,
+        // it is a duplicate when its SHA-256 matches, else it is replaced only if it is still the version just seen,
+        // so two instances racing with different bytes cannot both think they won.
+        string? seen = null;
+        for (var attempt = 0; ; attempt++)
+        {
+            var condition = attempt == MaxConditionalAttempts ? WriteCondition.None : seen is null ? WriteCondition.Absent : WriteCondition.Unchanged;
+            if (await PutAsync(key, path, hash, kind, condition, seen, cancellationToken) is { } etag)
+            {
+                return Stored(id, kind, new PayloadObject(kind, length, DateTimeOffset.UtcNow, etag), duplicate: false);
+            }
+
+            var existing = await HeadAsync(key, cancellationToken);
+            if (IsSame(existing, length, hash))
+            {
+                return Stored(id, kind, new PayloadObject(kind, length, Modified(existing!.LastModified), existing.ETag), duplicate: true);
+            }
+
+            seen = existing?.ETag;
+        }
     }
+
+    /// <summary>Conditional writes tried before the last, unconditional one (a store that keeps changing under us).</summary>
+    private const int MaxConditionalAttempts = 3;
+
+    private enum WriteCondition
+    {
+        /// <summary>If-None-Match: * — only if no object has the key.</summary>
+        Absent,
+
+        /// <summary>If-Match: the ETag last seen.</summary>
+        Unchanged,
+
+        None,
+    }
+
+    private static bool IsSame(GetObjectMetadataResponse? existing, long length, string hash) =>
+        existing is not null && existing.ContentLength == length && existing.Metadata[HashMetadata] == hash;
 
     public async Task<IReadOnlyList<PayloadObject>> PayloadsAsync(ConversationId id, CancellationToken cancellationToken = default)
     {
@@ -235,7 +275,7 @@ public sealed class S3PayloadStore : IPayloadStore
     {
         try
         {
-            return await CallAsync("head", () => _client.GetObjectMetadataAsync(_location.Bucket, key, cancellationToken), notFoundIsError: false);
+            return await CallAsync("head", () => _client.GetObjectMetadataAsync(_location.Bucket, key, cancellationToken), HttpStatusCode.NotFound);
         }
         catch (StorageException e) when (e.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound })
         {
@@ -243,7 +283,9 @@ public sealed class S3PayloadStore : IPayloadStore
         }
     }
 
-    private async Task<string> PutAsync(string key, string path, string hash, PayloadKind kind, CancellationToken cancellationToken)
+    /// <summary>The new object's ETag; null when <paramref name="condition"/> did not hold (412, or 409 for a concurrent one).</summary>
+    private async Task<string?> PutAsync(string key, string path, string hash, PayloadKind kind, WriteCondition condition, string? seen,
+        CancellationToken cancellationToken)
     {
         var request = new PutObjectRequest
         {
@@ -253,8 +295,24 @@ public sealed class S3PayloadStore : IPayloadStore
             ContentType = ContentTypeOf(kind),
         };
         request.Metadata.Add(HashMetadata, hash);
-        var response = await CallAsync("put", () => _client.PutObjectAsync(request, cancellationToken));
-        return response.ETag;
+        if (condition == WriteCondition.Absent)
+        {
+            request.IfNoneMatch = "*";
+        }
+        else if (condition == WriteCondition.Unchanged)
+        {
+            request.IfMatch = seen;
+        }
+
+        try
+        {
+            var response = await CallAsync("put", () => _client.PutObjectAsync(request, cancellationToken), HttpStatusCode.PreconditionFailed, HttpStatusCode.Conflict);
+            return response.ETag;
+        }
+        catch (StorageException e) when (e.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict })
+        {
+            return null;
+        }
     }
 
     private async Task<string> UploadInPartsAsync(string key, string path, long length, string hash, PayloadKind kind, CancellationToken cancellationToken)
@@ -314,8 +372,11 @@ public sealed class S3PayloadStore : IPayloadStore
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
     }
 
-    /// <summary>Times the call and turns what the SDK and the network throw into <see cref="StorageException"/>.</summary>
-    private async Task<T> CallAsync<T>(string operation, Func<Task<T>> call, bool notFoundIsError = true)
+    /// <summary>
+    /// Times the call and turns what the SDK and the network throw into <see cref="StorageException"/>. An answer with
+    /// one of the <paramref name="expected"/> statuses is thrown too, but not counted as an error.
+    /// </summary>
+    private async Task<T> CallAsync<T>(string operation, Func<Task<T>> call, params HttpStatusCode[] expected)
     {
         var started = Stopwatch.GetTimestamp();
         var failed = true;
@@ -325,10 +386,10 @@ public sealed class S3PayloadStore : IPayloadStore
             failed = false;
             return result;
         }
-        catch (AmazonS3Exception e) when (!notFoundIsError && e.StatusCode == HttpStatusCode.NotFound)
+        catch (AmazonS3Exception e) when (expected.Contains(e.StatusCode))
         {
             failed = false;
-            throw new StorageException("The object is not stored.", e);
+            throw new StorageException($"The object store answered {(int)e.StatusCode}.", e);
         }
         catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException
             or TimeoutException || e is TaskCanceledException && e.InnerException is TimeoutException)
