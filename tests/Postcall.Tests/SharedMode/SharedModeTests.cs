@@ -4,6 +4,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Amazon.S3.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Postcall.Conversations;
 using Postcall.Hosting;
 using Postcall.Http;
 using Postcall.Tests.Support;
@@ -129,6 +132,24 @@ public sealed class SharedModeTests(SharedEngines engines) : IAsyncLifetime
         Assert.False((await DeliverAsync(_b, changed)).Data.GetProperty("duplicate").GetBoolean());
         var found = await Envelope.SendAsync(Reader(_a), new HttpRequestMessage(HttpMethod.Get, "/api/conversations?q=goodbye"));
         Assert.Equal("dup1", found.Data.GetProperty("conversations")[0].GetProperty("conversation_id").GetString());
+    }
+
+    [Fact]
+    public async Task Retention_on_one_instance_removes_expired_calls_from_the_bucket_and_the_index_for_all()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var old = DemoCalls.Calls(now)[3] with { ConversationId = "expired1", StartedAt = now - (40 * 86_400) };
+        var recent = DemoCalls.Calls(now)[3] with { ConversationId = "recent1", StartedAt = now - 86_400 };
+        Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(_a, DemoCalls.Transcription(old))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(_a, DemoCalls.Transcription(recent))).Status);
+
+        var retention = _b.Services.GetServices<IHostedService>().OfType<RetentionService>().Single();
+        Assert.Equal(1, await retention.SweepAsync(TimeSpan.FromDays(30), Cancel));
+
+        Assert.Null(await ObjectAsync("expired1/expired1_transcription.json"));
+        Assert.NotNull(await ObjectAsync("recent1/recent1_transcription.json"));
+        var list = await Envelope.SendAsync(Reader(_a), new HttpRequestMessage(HttpMethod.Get, "/api/conversations"));
+        Assert.Equal(["recent1"], list.Data.GetProperty("conversations").EnumerateArray().Select(c => c.GetProperty("conversation_id").GetString()));
     }
 
     [Fact]
