@@ -60,7 +60,7 @@ public static class ApiKeyFilter
         {
             return await context.RequestServices.GetRequiredService<MediaTokens>().IsValidAsync(id, token.ToString(), context.RequestAborted);
         }
-        catch (Postgres.DatabaseUnavailableException)
+        catch (MediaKeyUnavailableException)
         {
             return false; // the shared key cannot be read now; the key in a header still works
         }

@@ -108,7 +108,7 @@ public static class ConversationEndpoints
             return ApiResults.Success(context, "Conversation", new ConversationDetail(
                 ConversationSummary.From(facts), parts.Analysis, parts.Transcript, parts.Metadata, parts.Failure, links));
         }
-        catch (Exception e) when (e is StorageException or Postgres.DatabaseUnavailableException)
+        catch (Exception e) when (e is StorageException or MediaKeyUnavailableException)
         {
             return StorageUnavailable(context, "The conversation could not be read; retry later.");
         }

@@ -44,18 +44,3 @@ public sealed class MediaTokens(IMediaKeySource keys, TimeProvider time)
     private static string Sign(byte[] key, string conversationId, long expires) => Convert.ToHexStringLower(
         HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{conversationId}\n{expires}"))));
 }
-
-/// <summary>Where the media-link signing key comes from.</summary>
-public interface IMediaKeySource
-{
-    /// <summary>The key: the same for every caller for as long as links must stay valid.</summary>
-    Task<byte[]> GetKeyAsync(CancellationToken cancellationToken);
-}
-
-/// <summary>One instance: a random key in memory, so every link dies with the process.</summary>
-public sealed class InMemoryMediaKeySource : IMediaKeySource
-{
-    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
-
-    public Task<byte[]> GetKeyAsync(CancellationToken cancellationToken) => Task.FromResult(_key);
-}

@@ -12,7 +12,19 @@ public sealed class PostgresMediaKeySource(PostgresDatabase database) : IMediaKe
 {
     private const string Name = "media_key";
 
-    public Task<byte[]> GetKeyAsync(CancellationToken cancellationToken) => database.RunAsync("media_key", async connection =>
+    public async Task<byte[]> GetKeyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadOrCreateAsync(cancellationToken);
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            throw new MediaKeyUnavailableException(e.Message, e);
+        }
+    }
+
+    private Task<byte[]> ReadOrCreateAsync(CancellationToken cancellationToken) => database.RunAsync("media_key", async connection =>
     {
         await using var command = new NpgsqlCommand("""
             WITH inserted AS (

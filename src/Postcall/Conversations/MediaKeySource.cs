@@ -1,0 +1,24 @@
+using System.Security.Cryptography;
+
+namespace Postcall.Conversations;
+
+/// <summary>Where the media-link signing key comes from.</summary>
+public interface IMediaKeySource
+{
+    /// <summary>
+    /// The key: the same for every caller for as long as links must stay valid. Throws
+    /// <see cref="MediaKeyUnavailableException"/> when it cannot be read now.
+    /// </summary>
+    Task<byte[]> GetKeyAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The shared media-link key cannot be read now (its database is unreachable).</summary>
+public sealed class MediaKeyUnavailableException(string message, Exception innerException) : Exception(message, innerException);
+
+/// <summary>One instance: a random key in memory, so every link dies with the process.</summary>
+public sealed class InMemoryMediaKeySource : IMediaKeySource
+{
+    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+
+    public Task<byte[]> GetKeyAsync(CancellationToken cancellationToken) => Task.FromResult(_key);
+}
