@@ -29,6 +29,13 @@ public sealed class TwoInstanceTests(SharedEngines engines) : IDisposable
         return (service, client);
     }
 
+    private static byte[] RandomRecording(int seed)
+    {
+        var bytes = new byte[(9 * 1024 * 1024) + seed];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
     private static HttpRequestMessage Get(string path)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -64,16 +71,28 @@ public sealed class TwoInstanceTests(SharedEngines engines) : IDisposable
             var acknowledged = new ConcurrentDictionary<string, byte[]>();
             var sent = 0;
             var killed = false;
+            var recordings = new ConcurrentDictionary<string, byte[]>();
             async Task SendAsync(int i)
             {
                 var cid = $"load{i:D3}";
-                var body = Encoding.UTF8.GetBytes(Deliveries.Transcription(cid).Replace("Hello", $"Hello number {i}", StringComparison.Ordinal));
+                // Every 30th delivery is also a 9 MB recording: a multipart upload in flight when A dies.
+                var recording = i % 30 == 1 ? RandomRecording(i) : null;
+                var body = Encoding.UTF8.GetBytes(recording is null
+                    ? Deliveries.Transcription(cid).Replace("Hello", $"Hello number {i}", StringComparison.Ordinal)
+                    : Deliveries.Audio(cid, recording));
                 try
                 {
                     using var response = await (i % 2 == 0 ? clientA : clientB).SendAsync(Deliveries.SignedRequest(body), Cancel);
                     if (response.StatusCode == HttpStatusCode.OK)
                     {
-                        acknowledged[cid] = body;
+                        if (recording is null)
+                        {
+                            acknowledged[cid] = body;
+                        }
+                        else
+                        {
+                            recordings[cid] = recording;
+                        }
                     }
                 }
                 catch (HttpRequestException)
@@ -92,7 +111,7 @@ public sealed class TwoInstanceTests(SharedEngines engines) : IDisposable
                 async (i, _) => await SendAsync(i));
             await a.Process.WaitForExitAsync(Cancel);
             Assert.True(killed);
-            Assert.True(acknowledged.Count > 90, $"only {acknowledged.Count} deliveries were acknowledged");
+            Assert.True(acknowledged.Count > 80, $"only {acknowledged.Count} deliveries were acknowledged");
 
             // Every acknowledged delivery is readable through the survivor, byte for byte, and listed.
             foreach (var (cid, body) in acknowledged)
@@ -100,6 +119,13 @@ public sealed class TwoInstanceTests(SharedEngines engines) : IDisposable
                 using var raw = await clientB.SendAsync(Get($"/api/conversations/{cid}/raw/transcription"), Cancel);
                 Assert.Equal(HttpStatusCode.OK, raw.StatusCode);
                 Assert.Equal(body, await raw.Content.ReadAsByteArrayAsync(Cancel));
+            }
+
+            Assert.NotEmpty(recordings);
+            foreach (var (cid, recording) in recordings)
+            {
+                using var audio = await clientB.SendAsync(Get($"/api/conversations/{cid}/audio"), Cancel);
+                Assert.Equal(recording, await audio.Content.ReadAsByteArrayAsync(Cancel));
             }
 
             var listed = new HashSet<string>();
@@ -116,7 +142,7 @@ public sealed class TwoInstanceTests(SharedEngines engines) : IDisposable
             }
             while (cursor is not null);
 
-            Assert.Superset(acknowledged.Keys.ToHashSet(), listed);
+            Assert.Superset(acknowledged.Keys.Concat(recordings.Keys).ToHashSet(), listed);
 
             // A delivery A acknowledged, sent again to B: a duplicate, nothing rewritten.
             var (again, againBody) = acknowledged.First(p => int.Parse(p.Key[4..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 0);
