@@ -152,6 +152,26 @@ public sealed class SharedModeTests(SharedEngines engines) : IAsyncLifetime
         Assert.Equal(["recent1"], list.Data.GetProperty("conversations").EnumerateArray().Select(c => c.GetProperty("conversation_id").GetString()));
     }
 
+    [Theory]
+    [InlineData(PostcallSettings.StorageUrlVariable)]
+    [InlineData(PostcallSettings.DatabaseUrlVariable)]
+    public async Task Either_engine_alone_serves_one_instance(string only)
+    {
+        var settings = _settings.Where(p => p.Key != (only == PostcallSettings.StorageUrlVariable ? PostcallSettings.DatabaseUrlVariable : PostcallSettings.StorageUrlVariable))
+            .ToDictionary(p => p.Key, p => p.Value);
+        await using var single = Instance(settings);
+        var mp3 = RandomNumberGenerator.GetBytes(100_000);
+        Assert.Equal(HttpStatusCode.OK, (await Envelope.SendAsync(single.CreateClient(), Deliveries.SignedRequest(Fixtures.Bytes("post_call_transcription.json")))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(single, Deliveries.Audio("abc", mp3))).Status);
+
+        var reader = Reader(single);
+        var found = await Envelope.SendAsync(reader, new HttpRequestMessage(HttpMethod.Get, "/api/conversations?q=angelo"));
+        var summary = found.Data.GetProperty("conversations")[0];
+        Assert.Equal(("abc", mp3.Length), (summary.GetProperty("conversation_id").GetString(), summary.GetProperty("audio_bytes").GetInt32()));
+        Assert.Equal(mp3, await reader.GetByteArrayAsync(new Uri("/api/conversations/abc/audio", UriKind.Relative), Cancel));
+        Assert.Equal(only == PostcallSettings.StorageUrlVariable, await ObjectAsync("abc/abc_audio.mp3") is not null);
+    }
+
     [Fact]
     public async Task Readiness_and_metrics_name_the_database_and_the_object_store()
     {
