@@ -6,6 +6,7 @@ using System.Text.Json;
 using Amazon.S3.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Postcall.Conversations;
 using Postcall.Hosting;
 using Postcall.Http;
@@ -170,6 +171,24 @@ public sealed class SharedModeTests(SharedEngines engines) : IAsyncLifetime
         Assert.Equal(("abc", mp3.Length), (summary.GetProperty("conversation_id").GetString(), summary.GetProperty("audio_bytes").GetInt32()));
         Assert.Equal(mp3, await reader.GetByteArrayAsync(new Uri("/api/conversations/abc/audio", UriKind.Relative), Cancel));
         Assert.Equal(only == PostcallSettings.StorageUrlVariable, await ObjectAsync("abc/abc_audio.mp3") is not null);
+    }
+
+    [Fact]
+    public async Task The_start_up_log_says_which_mode_runs_and_never_the_database_password()
+    {
+        var capture = new Observability.LogCapture();
+        var settings = _settings.ToDictionary(p => p.Key, p => (string?)p.Value);
+        settings[PostcallSettings.DatabaseUrlVariable] += ";Password=do-not-log-this-password";
+        settings["LOG_LEVEL"] = "INFO";
+        await using var shared = new PostcallFactory(settings);
+        shared.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddLogging(l => l.AddProvider(capture)))).CreateClient();
+        Assert.Contains($"Shared mode: payloads in s3://{Bucket}/calls, index, leases and media-link key in postgresql://127.0.0.1", capture.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("do-not-log-this-password", capture.AllText, StringComparison.Ordinal);
+
+        var single = new Observability.LogCapture();
+        await using var files = new PostcallFactory(new() { ["LOG_LEVEL"] = "INFO" });
+        files.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddLogging(l => l.AddProvider(single)))).CreateClient();
+        Assert.Contains("Single-instance mode: payloads in ", single.AllText, StringComparison.Ordinal);
     }
 
     [Fact]
