@@ -102,7 +102,7 @@ public sealed class S3PayloadStore : IPayloadStore
         string? seen = null;
         for (var attempt = 0; ; attempt++)
         {
-            var condition = attempt == MaxConditionalAttempts ? WriteCondition.None : seen is null ? WriteCondition.Absent : WriteCondition.Unchanged;
+            var condition = attempt >= MaxConditionalAttempts ? WriteCondition.None : seen is null ? WriteCondition.Absent : WriteCondition.Unchanged;
             if (await PutAsync(key, path, hash, kind, condition, seen, cancellationToken) is { } etag)
             {
                 return Stored(id, kind, new PayloadObject(kind, length, DateTimeOffset.UtcNow, etag), duplicate: false);
