@@ -118,6 +118,14 @@ public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayl
     {
         // Open once the server listens: loading SQLite must not delay the first answer (deliveries just queue).
         await WhenStartedAsync(stoppingToken);
+        if (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped before it ever served (a tunnel that would not open, say): nothing was queued, and opening
+            // SQLite now would only race the process's exit.
+            _firstOpen.TrySetResult();
+            return;
+        }
+
         _stopping = stoppingToken;
         var catchingUp = TryOpen() ? Task.Run(CatchUpAsync, CancellationToken.None) : Task.CompletedTask;
         _firstOpen.TrySetResult();
