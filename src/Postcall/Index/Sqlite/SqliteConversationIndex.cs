@@ -32,11 +32,6 @@ public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayl
 
     public string Location => index.Path;
 
-    /// <summary>The file was opened; when false the read API answers 503 and readiness says why.</summary>
-    public bool IsOpen => _open;
-
-    public SqliteIndexFile File => index;
-
     public Task WhenOpenedAsync(CancellationToken cancellationToken) => _firstOpen.Task.WaitAsync(cancellationToken);
 
     /// <summary>
@@ -118,7 +113,7 @@ public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayl
     {
         // Open once the server listens: loading SQLite must not delay the first answer (deliveries just queue).
         await WhenStartedAsync(stoppingToken);
-        if (stoppingToken.IsCancellationRequested)
+        if (!lifetime.ApplicationStarted.IsCancellationRequested)
         {
             // Stopped before it ever served (a tunnel that would not open, say): nothing was queued, and opening
             // SQLite now would only race the process's exit.
