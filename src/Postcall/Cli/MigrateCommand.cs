@@ -136,7 +136,7 @@ internal static class MigrateCommand
                 return;
             }
 
-            var stored = await target.UploadAsync(path, id, payload.Kind, cancellationToken);
+            var stored = await target.UploadAsync(path, id, payload.Kind, likelyStored: true, cancellationToken);
             if (stored.Duplicate)
             {
                 _present++;

@@ -71,19 +71,22 @@ public sealed class S3PayloadStore : IPayloadStore
     {
         ArgumentNullException.ThrowIfNull(temp);
         await temp.CloseAsync();
-        return await UploadAsync(temp.Path, id, kind, cancellationToken);
+        return await UploadAsync(temp.Path, id, kind, likelyStored: false, cancellationToken);
     }
 
     /// <summary>
     /// Makes the local file at <paramref name="path"/> the conversation's payload of <paramref name="kind"/>, as a
     /// commit does (a duplicate is left alone); the file itself is untouched. What <c>postcall migrate</c> copies with.
     /// </summary>
-    public async Task<StoredPayload> UploadAsync(string path, ConversationId id, PayloadKind kind, CancellationToken cancellationToken = default)
+    /// <param name="likelyStored">Ask before sending (one HEAD), as a migration run again does: most objects are there.</param>
+    public async Task<StoredPayload> UploadAsync(string path, ConversationId id, PayloadKind kind, bool likelyStored = false,
+        CancellationToken cancellationToken = default)
     {
         var key = KeyOf(id, kind);
         var length = new FileInfo(path).Length;
         var hash = await StorageException.Guard(() => HashAsync(path, cancellationToken));
-        if (length > PartSize)
+        string? seen = null;
+        if (length > PartSize || likelyStored)
         {
             // A large upload is worth one HEAD first: a duplicate recording is never sent again.
             var existing = await HeadAsync(key, cancellationToken);
@@ -92,14 +95,18 @@ public sealed class S3PayloadStore : IPayloadStore
                 return Stored(id, kind, new PayloadObject(kind, length, Modified(existing!.LastModified), existing.ETag), duplicate: true);
             }
 
-            var uploaded = await UploadInPartsAsync(key, path, length, hash, kind, cancellationToken);
-            return Stored(id, kind, new PayloadObject(kind, length, DateTimeOffset.UtcNow, uploaded), duplicate: false);
+            if (length > PartSize)
+            {
+                var uploaded = await UploadInPartsAsync(key, path, length, hash, kind, cancellationToken);
+                return Stored(id, kind, new PayloadObject(kind, length, DateTimeOffset.UtcNow, uploaded), duplicate: false);
+            }
+
+            seen = existing?.ETag;
         }
 
         // Small payloads: create the object only if there is none (one request for a new delivery). If there is one,
         // it is a duplicate when its SHA-256 matches, else it is replaced only if it is still the version just seen,
         // so two instances racing with different bytes cannot both think they won.
-        string? seen = null;
         for (var attempt = 0; ; attempt++)
         {
             var condition = attempt >= MaxConditionalAttempts ? WriteCondition.None : seen is null ? WriteCondition.Absent : WriteCondition.Unchanged;
