@@ -5,8 +5,6 @@ using Postcall.Index.Postgres;
 using Postcall.Index.Sqlite;
 using Postcall.Postgres;
 using Postcall.Storage;
-using Postcall.Storage.Files;
-using Postcall.Storage.S3;
 
 namespace Postcall.Cli;
 
@@ -25,10 +23,7 @@ internal static class CliEngines
         }
     }
 
-    public static IPayloadStore Store(CliEnvironment environment, PostcallSettings settings) => settings.StorageUrl is { } location
-        ? new S3PayloadStore(S3ClientFactory.Create(environment.Get), location,
-            Path.Combine(Path.GetFullPath(settings.PayloadPath), FilePayloadStore.StateFolderName, "instances"))
-        : new FilePayloadStore(settings.PayloadPath);
+    public static IPayloadStore Store(CliEnvironment environment, PostcallSettings settings) => StorageServices.Create(settings, environment.Get);
 
     /// <summary>Runs a rebuild of the configured index from <paramref name="store"/>: PostgreSQL's under its lease, or the SQLite file's.</summary>
     public static async Task<(RebuildReport Report, string Location, string? Replaced)> RebuildAsync(PostcallSettings settings, IPayloadStore store,

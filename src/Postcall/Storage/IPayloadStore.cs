@@ -17,7 +17,7 @@ public interface IPayloadStore : IDisposable
     int Initialize();
 
     /// <summary>A local temp file to spool or decode a body into; it becomes a payload only through <see cref="CommitAsync"/>.</summary>
-    TempPayload CreateTemp() => Spool.CreateTemp();
+    TempPayload CreateTemp();
 
     /// <summary>
     /// Makes <paramref name="temp"/> the conversation's payload of <paramref name="kind"/>, durably and whole, before it

@@ -13,18 +13,25 @@ public static class StorageServices
     /// </summary>
     public static IServiceCollection AddPayloadStore(this IServiceCollection services)
     {
-        services.AddSingleton<IPayloadStore>(sp =>
+        services.AddSingleton(sp =>
         {
-            var settings = sp.GetRequiredService<PostcallSettings>();
-            if (settings.StorageUrl is not { } location)
-            {
-                return new FilePayloadStore(settings.PayloadPath);
-            }
-
             var configuration = sp.GetRequiredService<IConfiguration>();
-            var localState = Path.Combine(Path.GetFullPath(settings.PayloadPath), FilePayloadStore.StateFolderName, "instances");
-            return new S3PayloadStore(S3ClientFactory.Create(name => configuration[name]), location, localState, sp.GetRequiredService<PostcallMetrics>());
+            return Create(sp.GetRequiredService<PostcallSettings>(), name => configuration[name], sp.GetRequiredService<PostcallMetrics>());
         });
         return services;
+    }
+
+    /// <summary>The store these settings name; the service and the command-line tools both open it this way.</summary>
+    /// <param name="environment">Where the AWS SDK's settings are read (AWS_ENDPOINT_URL, keys, region).</param>
+    public static IPayloadStore Create(PostcallSettings settings, Func<string, string?> environment, PostcallMetrics? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.StorageUrl is not { } location)
+        {
+            return new FilePayloadStore(settings.PayloadPath);
+        }
+
+        var localState = Path.Combine(Path.GetFullPath(settings.PayloadPath), FilePayloadStore.StateFolderName, "instances");
+        return new S3PayloadStore(S3ClientFactory.Create(environment), location, localState, metrics);
     }
 }
