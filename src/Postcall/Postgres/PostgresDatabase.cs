@@ -38,7 +38,7 @@ public sealed partial class PostgresDatabase : IAsyncDisposable
         {
             if (!_migrated)
             {
-                await RunAsync("migrate", async connection =>
+                await TimedAsync("migrate", async connection =>
                 {
                     await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                     await Execute(connection, "SELECT pg_advisory_xact_lock(@lock);", cancellationToken, ("lock", PostgresSchema.MigrationLock));
@@ -82,22 +82,23 @@ public sealed partial class PostgresDatabase : IAsyncDisposable
     /// </summary>
     public async Task<T> RunAsync<T>(string operation, Func<NpgsqlConnection, Task<T>> work)
     {
+        await MigrateAsync(CancellationToken.None);
+        return await TimedAsync(operation, work);
+    }
+
+    private async Task<T> TimedAsync<T>(string operation, Func<NpgsqlConnection, Task<T>> work)
+    {
         ArgumentNullException.ThrowIfNull(work);
         var started = Stopwatch.GetTimestamp();
         var failed = true;
         try
         {
-            if (!_migrated && operation != "migrate")
-            {
-                await MigrateAsync(CancellationToken.None);
-            }
-
             await using var connection = await _source.OpenConnectionAsync();
             var result = await work(connection);
             failed = false;
             return result;
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && e is not DatabaseUnavailableException)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {
             throw new DatabaseUnavailableException($"PostgreSQL ({Location}) failed: {e.Message}", e);
         }
