@@ -98,10 +98,6 @@ public sealed partial class SqliteIndexFile
             file.RefreshAsync(conversationIds, id => IndexRebuild.ReadAsync(store, id, cancellationToken));
     }
 
-    /// <summary>Writes the given facts as they are, in one transaction (tests and tools that know them already).</summary>
-    public IReadOnlyList<string> Refresh(IEnumerable<string> conversationIds, Func<string, ConversationFacts?> read) =>
-        RefreshAsync(conversationIds, id => Task.FromResult(read(id))).GetAwaiter().GetResult();
-
     /// <summary>Every indexed conversation id with the file stamp it was indexed from.</summary>
     public Dictionary<string, string> Stamps()
     {
