@@ -92,7 +92,7 @@ public sealed class S3PayloadStore : IPayloadStore
             var existing = await HeadAsync(key, cancellationToken);
             if (IsSame(existing, length, hash))
             {
-                return Stored(id, kind, new PayloadObject(kind, length, Modified(existing!.LastModified), existing.ETag), duplicate: true);
+                return Stored(id, kind, Describe(kind, existing!), duplicate: true);
             }
 
             if (length > PartSize)
@@ -118,7 +118,7 @@ public sealed class S3PayloadStore : IPayloadStore
             var existing = await HeadAsync(key, cancellationToken);
             if (IsSame(existing, length, hash))
             {
-                return Stored(id, kind, new PayloadObject(kind, length, Modified(existing!.LastModified), existing.ETag), duplicate: true);
+                return Stored(id, kind, Describe(kind, existing!), duplicate: true);
             }
 
             seen = existing?.ETag;
@@ -138,6 +138,9 @@ public sealed class S3PayloadStore : IPayloadStore
 
         None,
     }
+
+    private static PayloadObject Describe(PayloadKind kind, GetObjectMetadataResponse head) =>
+        new(kind, head.ContentLength, Modified(head.LastModified), head.ETag);
 
     private static bool IsSame(GetObjectMetadataResponse? existing, long length, string hash) =>
         existing is not null && existing.ContentLength == length && existing.Metadata[HashMetadata] == hash;
