@@ -23,6 +23,7 @@ public static class MultipartAudioReader
         try
         {
             string? conversationId = null;
+            string? agentId = null;
             await using (var input = spool.OpenRead())
             {
                 var reader = new MultipartReader(boundary, input) { BodyLengthLimit = null };
@@ -39,6 +40,10 @@ public static class MultipartAudioReader
                     else if (name == "conversation_id")
                     {
                         conversationId = await ReadFieldAsync(section.Body, cancellationToken);
+                    }
+                    else if (name == "agent_id")
+                    {
+                        agentId = await ReadFieldAsync(section.Body, cancellationToken);
                     }
                     else
                     {
@@ -59,7 +64,7 @@ public static class MultipartAudioReader
                     audio is null ? "The form has no 'audio' file." : "The 'audio' file is empty.");
             }
 
-            var payload = new PreparedPayload(PayloadKind.Audio, id, audio);
+            var payload = new PreparedPayload(PayloadKind.Audio, id, audio, new DeliveryEnvelope(agentId, null));
             audio = null;
             return payload;
         }

@@ -10,6 +10,8 @@ public sealed partial class PostCallBodyScanner
         (Place.RootObject, "transcript") => Field.Transcript,
         (Place.RootObject, "error_code") => Field.ErrorCode,
         (Place.RootObject, "data") => Field.Data,
+        (Place.RootObject, "event_timestamp") => Field.EventTimestamp,
+        (Place.DataObject, "agent_id") => Field.DataAgentId,
         (Place.DataObject, "conversation_id") => Field.DataConversationId,
         (Place.DataObject, "full_audio") => Field.FullAudio,
         _ => Field.None,
@@ -27,6 +29,9 @@ public sealed partial class PostCallBodyScanner
                 break;
             case Field.DataConversationId:
                 Fields.DataConversationId = value;
+                break;
+            case Field.DataAgentId:
+                Fields.AgentId = value.Value;
                 break;
             default:
                 break;
@@ -52,8 +57,20 @@ public sealed partial class PostCallBodyScanner
             case Field.Type or Field.RootConversationId or Field.DataConversationId:
                 RecordString(field, StringField.Other);
                 break;
+            case Field.EventTimestamp:
+                // A number records its value when it ends (RecordNumber); anything else is no timestamp.
+                Fields.EventTimestamp = null;
+                break;
             default:
                 break;
+        }
+    }
+
+    private void RecordNumber(Field field, long? value)
+    {
+        if (field == Field.EventTimestamp)
+        {
+            Fields.EventTimestamp = value;
         }
     }
 }

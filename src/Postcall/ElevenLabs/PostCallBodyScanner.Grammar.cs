@@ -7,6 +7,8 @@ public sealed partial class PostCallBodyScanner
 
     private readonly Stack<Frame> _frames = new();
     private Field _stringField;
+    private Field _numberField;
+    private long? _numberValue;
 
     private Step StepStructure(byte b)
     {
@@ -63,6 +65,8 @@ public sealed partial class PostCallBodyScanner
                 return Step.Consumed;
             case (byte)'-' or (>= (byte)'0' and <= (byte)'9'):
                 _number = b == '-' ? NumberPart.Sign : b == '0' ? NumberPart.Zero : NumberPart.Integer;
+                _numberField = field;
+                _numberValue = b is >= (byte)'0' and <= (byte)'9' ? b - '0' : null;
                 _state = State.Number;
                 RecordPresence(field, isNull: false);
                 return Step.Consumed;
@@ -116,6 +120,8 @@ public sealed partial class PostCallBodyScanner
 
         if (next is { } part)
         {
+            // Only a whole, non-negative number that fits is kept as a value; a fraction or exponent is none.
+            _numberValue = part == NumberPart.Integer && _numberValue is { } v && v <= (long.MaxValue - 9) / 10 ? (v * 10) + (b - '0') : null;
             _number = part;
             return Step.Consumed;
         }
@@ -123,6 +129,11 @@ public sealed partial class PostCallBodyScanner
         if (!IsNumberComplete())
         {
             return Step.Invalid;
+        }
+
+        if (_numberField != Field.None)
+        {
+            RecordNumber(_numberField, _number is NumberPart.Zero or NumberPart.Integer ? _numberValue : null);
         }
 
         // The byte that ended the number belongs to whatever follows it.

@@ -50,6 +50,8 @@ public sealed partial class PostCallBodyScanner
         Data,
         DataConversationId,
         FullAudio,
+        EventTimestamp,
+        DataAgentId,
     }
 
     private enum NumberPart

@@ -16,7 +16,7 @@ public sealed partial class PostCallBodyScanner
 
     private StringRole RoleOf(Field field) => field switch
     {
-        Field.Type or Field.RootConversationId or Field.DataConversationId => StringRole.Captured,
+        Field.Type or Field.RootConversationId or Field.DataConversationId or Field.DataAgentId => StringRole.Captured,
         Field.FullAudio when Fields.Audio == AudioField.Absent => StringRole.Audio,
         _ => StringRole.Skipped,
     };

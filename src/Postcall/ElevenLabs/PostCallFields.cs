@@ -12,6 +12,12 @@ public sealed class PostCallFields
     /// <summary>Top-level <c>conversation_id</c> of the older flat form.</summary>
     public StringField FlatConversationId { get; internal set; }
 
+    /// <summary><c>data.agent_id</c>, when it is a string short enough to be one.</summary>
+    public string? AgentId { get; internal set; }
+
+    /// <summary>Top-level <c>event_timestamp</c>, when it is a whole number of seconds.</summary>
+    public long? EventTimestamp { get; internal set; }
+
     public bool HasTranscript { get; internal set; }
 
     public bool HasErrorCode { get; internal set; }

@@ -46,7 +46,7 @@ public static class PostCallJsonReader
                 audio = null;
             }
 
-            return new PreparedPayload(c.Kind, c.Id, file);
+            return new PreparedPayload(c.Kind, c.Id, file, new DeliveryEnvelope(scanner.Fields.AgentId, scanner.Fields.EventTimestamp));
         }
         finally
         {

@@ -3,7 +3,13 @@ using Postcall.Storage;
 namespace Postcall.ElevenLabs;
 
 /// <summary>A verified, classified delivery whose payload bytes wait in a temp file to be committed.</summary>
-public sealed record PreparedPayload(PayloadKind Kind, ConversationId Id, TempPayload File);
+/// <param name="Envelope">What the delivery said besides its payload; audio keeps it nowhere else.</param>
+public sealed record PreparedPayload(PayloadKind Kind, ConversationId Id, TempPayload File, DeliveryEnvelope Envelope);
+
+/// <summary>The envelope fields of a delivery that forwarding needs: to filter by agent and to rebuild an audio delivery.</summary>
+/// <param name="AgentId"><c>data.agent_id</c>, when the delivery had one.</param>
+/// <param name="EventTimestamp"><c>event_timestamp</c> in Unix seconds, when the delivery had one.</param>
+public sealed record DeliveryEnvelope(string? AgentId, long? EventTimestamp);
 
 /// <summary>Either a payload ready to commit or the reason there is none.</summary>
 public readonly record struct ReadOutcome(PreparedPayload? Payload, Rejection? Rejection)

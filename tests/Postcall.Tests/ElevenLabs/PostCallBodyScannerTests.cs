@@ -108,6 +108,35 @@ public sealed class PostCallBodyScannerTests
     }
 
     [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(1)]
+    [InlineData(7)]
+    public void The_envelope_keeps_the_agent_and_the_event_time_of_any_delivery(int chunk)
+    {
+        var (scanner, valid, _) = Scan("""{"type":"post_call_audio","event_timestamp":1739537319,"data":{"agent_id":"agent_7","conversation_id":"c1","full_audio":"QUJD"}}""", chunk);
+
+        Assert.True(valid);
+        Assert.Equal("agent_7", scanner.Fields.AgentId);
+        Assert.Equal(1739537319, scanner.Fields.EventTimestamp);
+    }
+
+    [Theory]
+    [InlineData("""{"event_timestamp":1.5,"data":{"agent_id":7}}""")]
+    [InlineData("""{"event_timestamp":-3,"data":{"agent_id":null}}""")]
+    [InlineData("""{"event_timestamp":1e3,"data":{}}""")]
+    [InlineData("""{"event_timestamp":"1739537319","data":{"agent_id":{"x":1}}}""")]
+    [InlineData("""{"event_timestamp":99999999999999999999,"agent_id":"not-in-data"}""")]
+    [InlineData("""{"meta":{"event_timestamp":5},"data":{"inner":{"agent_id":"deep"}}}""")]
+    public void An_event_time_that_is_no_whole_number_and_an_agent_that_is_no_string_are_not_kept(string body)
+    {
+        var (scanner, valid, _) = Scan(body);
+
+        Assert.True(valid);
+        Assert.Null(scanner.Fields.AgentId);
+        Assert.Null(scanner.Fields.EventTimestamp);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData(" ")]
     [InlineData("{")]
