@@ -22,6 +22,29 @@ public static class ApiKeyFilter
         (await HasMediaTokenAsync(invocation.HttpContext) ? null : Refusal(invocation.HttpContext, "This API needs a key: send Authorization: Bearer <POSTCALL_API_KEY>."))
         ?? await next(invocation));
 
+    /// <summary>The keyed <see cref="ApiKeyCheck"/> of admin keys (<c>POSTCALL_ADMIN_KEY</c>).</summary>
+    public const string AdminKeys = "admin";
+
+    /// <summary>
+    /// For an endpoint of a group that already needs a key: only an admin key passes. A valid read key gets 403; it is
+    /// no wrong guess, so it is not counted against the client.
+    /// </summary>
+    public static RouteHandlerBuilder RequireAdminKey(this RouteHandlerBuilder builder) => builder.AddEndpointFilter(async (invocation, next) =>
+    {
+        var context = invocation.HttpContext;
+        return context.RequestServices.GetRequiredKeyedService<ApiKeyCheck>(AdminKeys).IsAuthorized(context.Request.Headers.Authorization.ToString())
+            ? await next(invocation)
+            : ApiResults.Error(context, StatusCodes.Status403Forbidden, ErrorCodes.AdminKeyRequired,
+                "This needs an admin key: send Authorization: Bearer <POSTCALL_ADMIN_KEY>.");
+    });
+
+    /// <summary>Whether the request carries an admin key (it may see destination secrets).</summary>
+    public static bool HasAdminKey(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.RequestServices.GetRequiredKeyedService<ApiKeyCheck>(AdminKeys).IsAuthorized(context.Request.Headers.Authorization.ToString());
+    }
+
     /// <summary>Null when the request may pass; otherwise the answer that refuses it (401 or 429).</summary>
     public static IResult? Refusal(HttpContext context, string missingKeyMessage)
     {

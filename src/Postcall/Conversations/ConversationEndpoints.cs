@@ -11,7 +11,7 @@ public static class ConversationEndpoints
 {
     private static readonly TimeSpan IndexOpenWait = TimeSpan.FromSeconds(5);
 
-    public sealed record Deleted(string ConversationId, int DeletedFiles);
+    public sealed record Deleted(string ConversationId, int DeletedFiles, int DeletedForwards);
 
     public static RouteGroupBuilder MapConversations(this IEndpointRouteBuilder app)
     {
@@ -43,7 +43,7 @@ public static class ConversationEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesErrors(401, 404, 429);
         group.MapDelete("/{id}", DeleteAsync).WithName("DeleteConversation")
-            .WithSummary("Delete a conversation: every payload file and its index entry (for privacy requests)")
+            .WithSummary("Delete a conversation: every payload file, its index entry, and its forwards with their attempts (for privacy requests)")
             .ProducesErrors(401, 404, 429, 503);
         return group;
     }
@@ -145,11 +145,11 @@ public static class ConversationEndpoints
 
         try
         {
-            return await deletion.DeleteAsync(conversation, context.RequestAborted) is { } files
-                ? ApiResults.Success(context, "Conversation deleted", new Deleted(conversation.Value, files))
+            return await deletion.DeleteAsync(conversation, context.RequestAborted) is { } deleted
+                ? ApiResults.Success(context, "Conversation deleted", new Deleted(conversation.Value, deleted.Payloads, deleted.Forwards))
                 : NotFound(context);
         }
-        catch (Exception e) when (e is StorageException or IndexUnavailableException)
+        catch (Exception e) when (e is StorageException or IndexUnavailableException or Forwarding.OutboxUnavailableException)
         {
             return StorageUnavailable(context, "The conversation could not be deleted; retry later.");
         }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Postcall.Conversations;
 
 /// <summary>Where the media-link signing key comes from.</summary>
@@ -14,11 +12,3 @@ public interface IMediaKeySource
 
 /// <summary>The shared media-link key cannot be read now (its database is unreachable).</summary>
 public sealed class MediaKeyUnavailableException(string message, Exception innerException) : Exception(message, innerException);
-
-/// <summary>One instance: a random key in memory, so every link dies with the process.</summary>
-public sealed class InMemoryMediaKeySource : IMediaKeySource
-{
-    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
-
-    public Task<byte[]> GetKeyAsync(CancellationToken cancellationToken) => Task.FromResult(_key);
-}

@@ -8,8 +8,9 @@ namespace Postcall.Conversations;
 /// Short-lived, per-conversation signatures for audio URLs. A browser's audio element cannot send an
 /// Authorization header, yet it must fetch ranges itself to seek; the API hands it a URL that carries
 /// <c>?access=&lt;expiry&gt;.&lt;hmac&gt;</c> instead of the key. The API key itself never appears in a URL. The
-/// signing key comes from an <see cref="IMediaKeySource"/>: this process's memory on one machine, the shared
-/// database when instances share one, so a link minted by one instance plays on every other.
+/// signing key comes from an <see cref="IMediaKeySource"/>: kept with the forwarding outbox (a file on one machine,
+/// the shared database when instances share one), so a link survives restarts and one minted by one instance plays
+/// on every other. Forwards that send audio as a link rely on both.
 /// </summary>
 public sealed class MediaTokens(IMediaKeySource keys, TimeProvider time)
 {

@@ -16,7 +16,7 @@ namespace Postcall.ElevenLabs;
 /// the signature, only then parse, then commit durably. Every early exit removes what it wrote.
 /// </summary>
 public sealed partial class PostCallReceiver(PostcallSettings settings, IPayloadStore store, UnverifiedSpool unverified, TimeProvider time,
-    PostcallMetrics metrics, IConversationIndex index, ILogger<PostCallReceiver> logger)
+    PostcallMetrics metrics, IConversationIndex index, Forwarding.ForwardIntake forwarding, ILogger<PostCallReceiver> logger)
 {
     private const int ChunkSize = 256 * 1024;
 
@@ -51,9 +51,9 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, IPayload
             return ApiResults.Success(context, message, new PostCallStored(
                 stored!.DisplayPath, name, kind == PayloadKind.Audio ? stored.Size : null, stored.Duplicate, kind.IsOther ? kind.Name : null));
         }
-        catch (Exception e) when (e is StorageException or IndexUnavailableException)
+        catch (Exception e) when (e is StorageException or IndexUnavailableException or Forwarding.OutboxUnavailableException)
         {
-            // The payload is not stored until the store and (in shared mode) the database both have it: a retry will.
+            // The payload is not stored until the store, its forwards and (in shared mode) the database all have it: a retry will.
             observation.StorageFailed();
             StorageFailed(logger, context.RequestId(), e.InnerException?.GetType().Name ?? e.GetType().Name, e.InnerException?.Message ?? e.Message);
             return ApiResults.Error(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable,
@@ -146,6 +146,7 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, IPayload
 
         var committing = Stopwatch.GetTimestamp();
         var stored = await store.CommitAsync(file, payload.Id, payload.Kind, context.RequestAborted);
+        await forwarding.RecordAsync(payload, stored);
         // The object is written: record it even if the sender has gone, so it is never left unindexed by choice.
         await index.RecordAsync(payload.Id, new PayloadRecord(stored.Payload, call, failed), CancellationToken.None);
         observation.Stored(stored, Stopwatch.GetElapsedTime(committing));

@@ -1,6 +1,7 @@
 using Postcall.Conversations;
 using Postcall.Dashboard;
 using Postcall.ElevenLabs;
+using Postcall.Forwarding;
 using Postcall.Generic;
 using Postcall.Http;
 using Postcall.Observability;
@@ -36,9 +37,10 @@ public static partial class PostcallApp
         app.MapPostcallMetrics(settings.MetricsPublic);
         app.MapGenericWebhooks();
         app.MapPostCall();
-        if (settings.ApiKeys.Count > 0)
+        if (settings.ReadKeys.Count > 0)
         {
             app.MapConversations();
+            app.MapForwarding();
             app.MapDashboard();
         }
 
@@ -73,7 +75,7 @@ public static partial class PostcallApp
             StorageNotReady(app.Logger, store.Location, e.Message);
         }
 
-        if (settings.ApiKeys.Count == 0)
+        if (settings.ReadKeys.Count == 0)
         {
             BrowsingOff(app.Logger, PostcallSettings.ApiKeyVariable);
         }

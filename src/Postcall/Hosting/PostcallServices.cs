@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Logging.Console;
 using Postcall.Conversations;
 using Postcall.ElevenLabs;
+using Postcall.Forwarding;
 using Postcall.Index;
 using Postcall.Observability;
 using Postcall.Http;
@@ -37,6 +38,7 @@ public static class PostcallServices
         services.AddSingleton(sp => new ClientOrigin(sp.GetRequiredService<PostcallSettings>().TrustedProxies, sp.GetService<TunnelListener>()?.Port));
         services.AddPayloadStore();
         services.AddCoordination();
+        services.AddForwarding();
         services.AddSingleton<PostCallReceiver>();
         services.AddSingleton(sp =>
         {

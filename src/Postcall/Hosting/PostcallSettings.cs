@@ -16,6 +16,7 @@ public sealed record PostcallSettings
     public const string TunnelTimeoutVariable = "POSTCALL_TUNNEL_TIMEOUT_SECONDS";
     public const string MinFreeBytesVariable = "POSTCALL_MIN_FREE_BYTES";
     public const string ApiKeyVariable = "POSTCALL_API_KEY";
+    public const string AdminKeyVariable = "POSTCALL_ADMIN_KEY";
     public const string RetentionDaysVariable = "POSTCALL_RETENTION_DAYS";
     public const string TrustedProxiesVariable = "POSTCALL_TRUSTED_PROXIES";
     public const string MetricsPublicVariable = "POSTCALL_METRICS_PUBLIC";
@@ -35,8 +36,17 @@ public sealed record PostcallSettings
 
     public string PayloadPath { get; init; } = DefaultPayloadPath;
 
-    /// <summary>Keys for the read API and dashboard; none turns both off.</summary>
+    /// <summary>Keys that read the API and dashboard.</summary>
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
+
+    /// <summary>Keys that also change destinations and replay forwards: whoever adds a destination receives every future call.</summary>
+    public IReadOnlyList<string> AdminKeys { get; init; } = [];
+
+    /// <summary>Every key that reads: the API and dashboard are off when there is none.</summary>
+    public IReadOnlyList<string> ReadKeys => [.. ApiKeys, .. AdminKeys];
+
+    /// <summary>Where calls are forwarded, and how.</summary>
+    public Forwarding.ForwardSettings Forward { get; init; } = new();
 
     /// <summary>When set, conversations that started longer ago than this are deleted.</summary>
     public TimeSpan? Retention { get; init; }
@@ -104,7 +114,9 @@ public sealed record PostcallSettings
         {
             HmacKeys = ParseList(read(HmacKeyVariable)),
             PayloadPath = NonEmpty(read(PayloadPathVariable)) ?? DefaultPayloadPath,
-            ApiKeys = ParseApiKeys(read(ApiKeyVariable), errors),
+            ApiKeys = ParseApiKeys(read(ApiKeyVariable), ApiKeyVariable, errors),
+            AdminKeys = ParseApiKeys(read(AdminKeyVariable), AdminKeyVariable, errors),
+            Forward = Forwarding.ForwardSettings.Parse(read, ParseBool(read(Forwarding.ForwardSettings.AllowPrivateVariable), Forwarding.ForwardSettings.AllowPrivateVariable, errors), errors),
             TrustedProxies = ParseNetworks(read(TrustedProxiesVariable), TrustedProxiesVariable, errors),
             MetricsPublic = ParseBool(read(MetricsPublicVariable), MetricsPublicVariable, errors),
             TunnelInspect = ParseBool(read(TunnelInspectVariable), TunnelInspectVariable, errors),
@@ -170,13 +182,13 @@ public sealed record PostcallSettings
     public static string[] ParseList(string? value) =>
         (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
-    private static string[] ParseApiKeys(string? value, List<string> errors)
+    private static string[] ParseApiKeys(string? value, string name, List<string> errors)
     {
         var keys = ParseList(value);
         if (keys.Any(k => k.Length < MinApiKeyLength))
         {
             // Never echo a key, not even a short one, into the error.
-            errors.Add($"{ApiKeyVariable} keys must be at least {MinApiKeyLength} characters each (try: openssl rand -hex 32).");
+            errors.Add($"{name} keys must be at least {MinApiKeyLength} characters each (try: openssl rand -hex 32).");
         }
 
         return keys;

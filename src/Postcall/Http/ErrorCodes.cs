@@ -24,6 +24,13 @@ public static class ErrorCodes
     public const string InvalidQuery = "invalid_query";
     public const string ConversationNotFound = "conversation_not_found";
     public const string IndexUnavailable = "index_unavailable";
+    public const string AdminKeyRequired = "admin_key_required";
+    public const string InvalidDestination = "invalid_destination";
+    public const string DestinationNotPublic = "destination_not_public";
+    public const string DestinationNotFound = "destination_not_found";
+    public const string DestinationFromEnvironment = "destination_from_environment";
+    public const string ForwardNotFound = "forward_not_found";
+    public const string OutboxUnavailable = "outbox_unavailable";
     public const string BadRequest = "bad_request";
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";

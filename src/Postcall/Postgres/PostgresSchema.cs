@@ -55,5 +55,32 @@ internal static class PostgresSchema
             value bytea NOT NULL
         );
         """,
+
+        // 2: the forwarding outbox: destinations, the deliveries forwarded, forwards and every attempt. Times in Unix ms.
+        """
+        CREATE TABLE postcall_destinations (
+            id text PRIMARY KEY, url text NOT NULL, kinds text NOT NULL, agent_ids text NOT NULL, enabled integer NOT NULL,
+            secret text NOT NULL, headers text NOT NULL, timeout_ms bigint NOT NULL, concurrency integer NOT NULL,
+            audio_as_link integer NOT NULL, source text NOT NULL, created_at bigint NOT NULL
+        );
+        CREATE TABLE postcall_deliveries (
+            conversation_id text COLLATE "C" NOT NULL, kind text NOT NULL, version text NOT NULL, agent_id text, event_timestamp bigint,
+            recorded_at bigint NOT NULL, PRIMARY KEY (conversation_id, kind)
+        );
+        CREATE TABLE postcall_forwards (
+            id text PRIMARY KEY, destination_id text NOT NULL, conversation_id text COLLATE "C" NOT NULL, kind text NOT NULL, agent_id text,
+            event_timestamp bigint, status text NOT NULL, attempts integer NOT NULL, step integer NOT NULL, created_at bigint NOT NULL,
+            due_at bigint, delivered_at bigint, last_status_code integer, last_error text, claimed_by text, claimed_until bigint
+        );
+        CREATE INDEX postcall_forwards_due ON postcall_forwards (destination_id, status, due_at);
+        CREATE INDEX postcall_forwards_conversation ON postcall_forwards (conversation_id);
+        CREATE INDEX postcall_forwards_newest ON postcall_forwards (created_at DESC);
+        CREATE TABLE postcall_attempts (
+            forward_id text NOT NULL, destination_id text NOT NULL, number integer NOT NULL, started_at bigint NOT NULL,
+            duration_ms bigint NOT NULL, status_code integer, response text, error text, succeeded integer NOT NULL,
+            PRIMARY KEY (forward_id, number)
+        );
+        CREATE INDEX postcall_attempts_destination ON postcall_attempts (destination_id, started_at);
+        """,
     ];
 }

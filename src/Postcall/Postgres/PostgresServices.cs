@@ -1,4 +1,3 @@
-using Postcall.Conversations;
 using Postcall.Coordination;
 using Postcall.Hosting;
 using Postcall.Observability;
@@ -8,8 +7,8 @@ namespace Postcall.Postgres;
 public static class PostgresServices
 {
     /// <summary>
-    /// What lives in PostgreSQL when <c>POSTCALL_DATABASE_URL</c> is set (the index is chosen in AddConversationIndex):
-    /// the leases of background jobs and the media-link key. Without it, both are this process's own.
+    /// What lives in PostgreSQL when <c>POSTCALL_DATABASE_URL</c> is set besides the index (AddConversationIndex) and the
+    /// outbox (AddForwarding): the leases of background jobs. Without it, they are this process's own.
     /// </summary>
     public static IServiceCollection AddCoordination(this IServiceCollection services)
     {
@@ -19,9 +18,6 @@ public static class PostgresServices
         services.AddSingleton<IJobLeases>(sp => sp.GetRequiredService<PostcallSettings>().DatabaseUrl is null
             ? new LocalJobLeases()
             : new PostgresJobLeases(sp.GetRequiredService<PostgresDatabase>()));
-        services.AddSingleton<IMediaKeySource>(sp => sp.GetRequiredService<PostcallSettings>().DatabaseUrl is null
-            ? new InMemoryMediaKeySource()
-            : new PostgresMediaKeySource(sp.GetRequiredService<PostgresDatabase>()));
         return services;
     }
 }

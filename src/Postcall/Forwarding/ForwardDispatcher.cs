@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+
+namespace Postcall.Forwarding;
+
+/// <summary>
+/// Sends what the outbox says is due. Every half second, or as soon as a delivery records forwards, it claims due
+/// forwards of each enabled destination up to that destination's free places (its concurrency limit less what this
+/// instance is already sending there), and sends each on its own task: a slow or failing destination holds only its
+/// own places, never another's, nor ingest. After each attempt the outbox records it and moves the forward on.
+/// </summary>
+public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSender sender, ForwardSettings settings, TimeProvider time,
+    ForwardMetrics metrics, ILogger<ForwardDispatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan HealthInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long past its timeout a claim outlives a send, for the outbox write after it.</summary>
+    private static readonly TimeSpan ClaimMargin = TimeSpan.FromMinutes(2);
+
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly ConcurrentDictionary<string, int> _sending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
+    private bool _unavailableLogged;
+    private bool _synced;
+
+    /// <summary>Who holds this instance's claims: unique per process.</summary>
+    public string Holder { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>Looks for due work now rather than at the next poll.</summary>
+    public void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Before the server takes deliveries: the outbox is opened and the environment's destinations are in it.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SyncAsync(cancellationToken);
+        }
+        catch (OutboxUnavailableException e)
+        {
+            // Deliveries that must be forwarded get 503 until it is back; the loop below keeps trying.
+            _unavailableLogged = true;
+            OutboxUnavailable(logger, e.Message);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    private async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        if (!_synced)
+        {
+            await outbox.InitializeAsync(cancellationToken);
+            await EnvironmentDestinations.SyncAsync(outbox, settings, time, cancellationToken);
+            _synced = true;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var nextHealth = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SyncAsync(stoppingToken);
+                var destinations = await outbox.DestinationsAsync(stoppingToken);
+                foreach (var destination in destinations.Where(d => d.Enabled))
+                {
+                    await ClaimAndSendAsync(destination, stoppingToken);
+                }
+
+                if (time.GetUtcNow() >= nextHealth)
+                {
+                    nextHealth = time.GetUtcNow() + HealthInterval;
+                    metrics.Observe(await outbox.HealthAsync(stoppingToken), time.GetUtcNow());
+                }
+
+                _unavailableLogged = false;
+            }
+            catch (OutboxUnavailableException e)
+            {
+                if (!_unavailableLogged)
+                {
+                    _unavailableLogged = true;
+                    OutboxUnavailable(logger, e.Message);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            try
+            {
+                await _wake.WaitAsync(PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        // Sends in flight were cancelled with the host; each gives its claim back as it ends.
+        await Task.WhenAll(_inFlight.Keys);
+    }
+
+    private async Task ClaimAndSendAsync(Destination destination, CancellationToken stoppingToken)
+    {
+        var free = destination.Concurrency - _sending.GetValueOrDefault(destination.Id);
+        if (free <= 0)
+        {
+            return;
+        }
+
+        var claimed = await outbox.ClaimAsync(destination.Id, free, Holder, time.GetUtcNow() + destination.Timeout + ClaimMargin, stoppingToken);
+        foreach (var forward in claimed)
+        {
+            _sending.AddOrUpdate(destination.Id, 1, (_, n) => n + 1);
+            var task = Task.Run(() => SendAsync(destination, forward, stoppingToken), CancellationToken.None);
+            _inFlight[task] = true;
+            _ = task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
+        }
+    }
+
+    private async Task SendAsync(Destination destination, Forward forward, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var outcome = await sender.SendAsync(destination, forward, stoppingToken);
+            if (stoppingToken.IsCancellationRequested && !outcome.Attempt.Succeeded)
+            {
+                // Stopped mid-send: not the receiver's failure. Give the claim back; it is sent after the restart.
+                await outbox.ReleaseAsync(forward.Id, Holder, CancellationToken.None);
+                return;
+            }
+
+            var attempt = outcome.Attempt;
+            DateTimeOffset? nextDue = null;
+            if (!attempt.Succeeded && outcome.MayRetry && settings.RetrySchedule.WaitBefore(forward.Step + 1) is { } wait)
+            {
+                var notBefore = outcome.NotBefore is { } retryAfter && retryAfter > wait ? TimeSpan.FromTicks(Math.Min(retryAfter.Ticks, TimeSpan.FromDays(1).Ticks)) : wait;
+                nextDue = time.GetUtcNow() + notBefore;
+            }
+
+            await outbox.CompleteAttemptAsync(forward, Holder, attempt, nextDue, CancellationToken.None);
+            var result = attempt.Succeeded ? "delivered" : nextDue is null ? "dead" : "retrying";
+            metrics.Attempted(destination.Id, attempt, result);
+            if (attempt.Succeeded)
+            {
+                Delivered(logger, forward.Id, destination.Id, forward.Kind.Name, attempt.Number, attempt.StatusCode ?? 0);
+            }
+            else if (nextDue is null)
+            {
+                Dead(logger, forward.Id, destination.Id, forward.Kind.Name, attempt.Number, attempt.StatusCode ?? 0);
+            }
+            else
+            {
+                Retrying(logger, forward.Id, destination.Id, attempt.Number, attempt.StatusCode ?? 0, nextDue.Value);
+            }
+        }
+        catch (OutboxUnavailableException e)
+        {
+            // The attempt happened but could not be recorded: the claim lapses and the forward is sent again (at least once).
+            AttemptNotRecorded(logger, forward.Id, e.Message);
+        }
+        finally
+        {
+            _sending.AddOrUpdate(destination.Id, 0, (_, n) => n - 1);
+            Wake();
+        }
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _wake.Dispose();
+    }
+
+    [LoggerMessage(EventId = 4001, EventName = "ForwardDelivered", Level = LogLevel.Information,
+        Message = "Forward {ForwardId} of the {Kind} reached destination {DestinationId} on attempt {Attempt} ({StatusCode})")]
+    private static partial void Delivered(ILogger logger, string forwardId, string destinationId, string kind, int attempt, int statusCode);
+
+    [LoggerMessage(EventId = 4002, EventName = "ForwardRetrying", Level = LogLevel.Warning,
+        Message = "Forward {ForwardId} to destination {DestinationId} failed on attempt {Attempt} (status {StatusCode}; 0 is no answer); next attempt at {NextAttempt:O}")]
+    private static partial void Retrying(ILogger logger, string forwardId, string destinationId, int attempt, int statusCode, DateTimeOffset nextAttempt);
+
+    [LoggerMessage(EventId = 4003, EventName = "ForwardDead", Level = LogLevel.Error,
+        Message = "Forward {ForwardId} of the {Kind} to destination {DestinationId} is dead after attempt {Attempt} (status {StatusCode}); it is kept and can be replayed")]
+    private static partial void Dead(ILogger logger, string forwardId, string destinationId, string kind, int attempt, int statusCode);
+
+    [LoggerMessage(EventId = 4004, EventName = "OutboxUnavailable", Level = LogLevel.Error,
+        Message = "The forwarding outbox is unavailable; forwards wait until it is back: {Problem}")]
+    private static partial void OutboxUnavailable(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 4005, EventName = "AttemptNotRecorded", Level = LogLevel.Warning,
+        Message = "Forward {ForwardId}: the attempt could not be recorded, so it will be made again: {Problem}")]
+    private static partial void AttemptNotRecorded(ILogger logger, string forwardId, string problem);
+}

@@ -1,0 +1,84 @@
+using Postcall.Storage;
+
+namespace Postcall.Forwarding;
+
+/// <summary>A destination as the API shows it. Its secret and header values only to admin key holders.</summary>
+public sealed record DestinationView(
+    string Id,
+    string Url,
+    IReadOnlyList<string> Kinds,
+    IReadOnlyList<string> AgentIds,
+    bool Enabled,
+    string Source,
+    string? Secret,
+    IReadOnlyDictionary<string, string> Headers,
+    double TimeoutSeconds,
+    int Concurrency,
+    bool AudioAsLink,
+    DateTimeOffset CreatedAt,
+    DestinationHealthView? Health)
+{
+    public const string Hidden = "(hidden: admin key only)";
+
+    public static DestinationView From(Destination d, DestinationHealth? health, bool admin) => new(
+        d.Id,
+        d.Url.AbsoluteUri,
+        d.Kinds.Count == 0 ? Destination.KindNames : d.Kinds,
+        d.AgentIds,
+        d.Enabled,
+        d.Source switch
+        {
+            DestinationSource.Environment => "environment",
+            DestinationSource.RemovedFromEnvironment => "removed_from_environment",
+            _ => "api",
+        },
+        admin ? d.Secret : null,
+        d.Headers.ToDictionary(h => h.Key, h => admin ? h.Value : Hidden, StringComparer.OrdinalIgnoreCase),
+        d.Timeout.TotalSeconds,
+        d.Concurrency,
+        d.AudioAsLink,
+        d.CreatedAt,
+        health is null ? null : new DestinationHealthView(health.Pending, health.Dead, health.OldestPending, health.LastSuccess, health.FailingSince));
+}
+
+public sealed record DestinationHealthView(int Pending, int Dead, DateTimeOffset? OldestPendingAt, DateTimeOffset? LastSuccessAt, DateTimeOffset? FailingSince);
+
+/// <summary>A forward as the API shows it; with its attempts when asked for one by id.</summary>
+public sealed record ForwardView(
+    string Id,
+    string DestinationId,
+    string ConversationId,
+    string Kind,
+    string EventType,
+    string Status,
+    int Attempts,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset? DeliveredAt,
+    int? LastStatusCode,
+    string? LastError,
+    IReadOnlyList<ForwardAttempt>? AttemptLog)
+{
+    public static ForwardView From(Forward f, IReadOnlyList<ForwardAttempt>? attempts = null) => new(
+        f.Id,
+        f.DestinationId,
+        f.ConversationId.Value,
+        f.Kind == PayloadKind.Audio || f.Kind == PayloadKind.Transcription || f.Kind == PayloadKind.Failure ? f.Kind.Name : "other",
+        ForwardSender.EventType(f.Kind),
+        ForwardStatuses.Name(f.Status),
+        f.Attempts,
+        f.CreatedAt,
+        f.Status == ForwardStatus.Pending ? f.DueAt : null,
+        f.DeliveredAt,
+        f.LastStatusCode,
+        f.LastError,
+        attempts);
+}
+
+public sealed record DestinationList(IReadOnlyList<DestinationView> Destinations);
+
+public sealed record ForwardList(IReadOnlyList<ForwardView> Forwards);
+
+public sealed record RetriedForwards(string DestinationId, int Retried);
+
+public sealed record DeletedDestination(string Id);

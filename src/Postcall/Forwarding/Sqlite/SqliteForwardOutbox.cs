@@ -1,0 +1,183 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Postcall.Forwarding.Sql;
+
+namespace Postcall.Forwarding.Sqlite;
+
+/// <summary>
+/// The outbox of one machine: <c>.postcall/outbox.db</c> beside the payloads. WAL with <c>synchronous=FULL</c>, so a
+/// commit is on disk before it returns, like a payload. One connection, one transaction at a time. Unlike the index
+/// next to it, it is never deleted or recreated: a damaged file stops forwarding and says so, and is restored from a backup.
+/// </summary>
+public sealed class SqliteForwardOutbox(string path, TimeProvider time) : SqlForwardOutbox(time)
+{
+    public const string FileName = "outbox.db";
+
+    /// <summary>Numbered migrations; <c>PRAGMA user_version</c> holds how many are applied.</summary>
+    private static readonly IReadOnlyList<string> Migrations =
+    [
+        """
+        CREATE TABLE postcall_destinations (
+            id TEXT PRIMARY KEY, url TEXT NOT NULL, kinds TEXT NOT NULL, agent_ids TEXT NOT NULL, enabled INTEGER NOT NULL,
+            secret TEXT NOT NULL, headers TEXT NOT NULL, timeout_ms INTEGER NOT NULL, concurrency INTEGER NOT NULL,
+            audio_as_link INTEGER NOT NULL, source TEXT NOT NULL, created_at INTEGER NOT NULL);
+        CREATE TABLE postcall_deliveries (
+            conversation_id TEXT NOT NULL, kind TEXT NOT NULL, version TEXT NOT NULL, agent_id TEXT, event_timestamp INTEGER,
+            recorded_at INTEGER NOT NULL, PRIMARY KEY (conversation_id, kind));
+        CREATE TABLE postcall_forwards (
+            id TEXT PRIMARY KEY, destination_id TEXT NOT NULL, conversation_id TEXT NOT NULL, kind TEXT NOT NULL, agent_id TEXT,
+            event_timestamp INTEGER, status TEXT NOT NULL, attempts INTEGER NOT NULL, step INTEGER NOT NULL, created_at INTEGER NOT NULL,
+            due_at INTEGER, delivered_at INTEGER, last_status_code INTEGER, last_error TEXT, claimed_by TEXT, claimed_until INTEGER);
+        CREATE INDEX postcall_forwards_due ON postcall_forwards (destination_id, status, due_at);
+        CREATE INDEX postcall_forwards_conversation ON postcall_forwards (conversation_id);
+        CREATE INDEX postcall_forwards_newest ON postcall_forwards (created_at DESC);
+        CREATE TABLE postcall_attempts (
+            forward_id TEXT NOT NULL, destination_id TEXT NOT NULL, number INTEGER NOT NULL, started_at INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL, status_code INTEGER, response TEXT, error TEXT, succeeded INTEGER NOT NULL,
+            PRIMARY KEY (forward_id, number));
+        CREATE INDEX postcall_attempts_destination ON postcall_attempts (destination_id, started_at);
+        CREATE TABLE postcall_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+        """,
+    ];
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private SqliteConnection? _connection;
+
+    /// <summary>Where the outbox of a service whose local state is under <paramref name="payloadPath"/> lives.</summary>
+    public static string PathUnder(string payloadPath) =>
+        Path.Combine(Path.GetFullPath(payloadPath), Storage.Files.FilePayloadStore.StateFolderName, FileName);
+
+    public override string Location => path;
+
+    protected override string ClaimSuffix => string.Empty;
+
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_connection is not null)
+            {
+                return;
+            }
+
+            try
+            {
+                _connection = await OpenAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+            {
+                throw new OutboxUnavailableException($"The outbox {path} cannot be opened: {e.Message}", e);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(folder);
+        var created = !File.Exists(path);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", cancellationToken);
+            await using (var check = Command(connection, null, "PRAGMA quick_check;"))
+            {
+                if (await check.ExecuteScalarAsync(cancellationToken) is string result && result != "ok")
+                {
+                    throw new OutboxUnavailableException($"The outbox {path} is damaged ({result}); restore it from a backup (see docs/operations.md).",
+                        new InvalidDataException(result));
+                }
+            }
+
+            await using (var version = Command(connection, null, "PRAGMA user_version;"))
+            {
+                var applied = Convert.ToInt32(await version.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+                if (applied > Migrations.Count)
+                {
+                    throw new OutboxUnavailableException(
+                        $"The outbox {path} is of schema version {applied}, newer than this Postcall knows ({Migrations.Count}); run the newer version.",
+                        new InvalidDataException("newer schema"));
+                }
+
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                for (var step = applied; step < Migrations.Count; step++)
+                {
+                    await ExecuteAsync(connection, transaction, Migrations[step], cancellationToken);
+                }
+
+                await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {Migrations.Count};", cancellationToken);
+                // One machine, one process (the payload root is locked): no claim made before now has a living holder.
+                await ExecuteAsync(connection, transaction, "UPDATE postcall_forwards SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by IS NOT NULL;",
+                    cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            if (created)
+            {
+                Storage.Files.DirectorySync.Flush(folder);
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    protected override async Task<T> RunAsync<T>(string operation, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (_connection is null)
+        {
+            await InitializeAsync(cancellationToken);
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var transaction = await _connection!.BeginTransactionAsync(cancellationToken);
+            var result = await work(_connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        catch (SqliteException e)
+        {
+            throw new OutboxUnavailableException($"The outbox {path} failed ({operation}): {e.Message}", e);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync();
+                _connection = null;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}
