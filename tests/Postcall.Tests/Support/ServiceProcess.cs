@@ -9,7 +9,7 @@ namespace Postcall.Tests.Support;
 public sealed class ServiceProcess : IDisposable
 {
     private static readonly string[] Inherited = ["ELEVENLABS_POST_CALL_HMAC_KEY", "ELEVENLABS_POST_CALL_PAYLOAD_PATH", "LOG_LEVEL", "DEBUG", "ASPNETCORE_URLS", "NGROK_PATH", "NGROK_AUTHTOKEN",
-        "POSTCALL_DATABASE_URL", "POSTCALL_STORAGE_URL", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"];
+        "POSTCALL_DATABASE_URL", "POSTCALL_STORAGE_URL", "POSTCALL_FORWARD_URLS", "POSTCALL_FORWARD_SECRET", "POSTCALL_FORWARD_ALLOW_PRIVATE", "POSTCALL_FORWARD_RETRY_SCHEDULE", "POSTCALL_PUBLIC_URL", "POSTCALL_API_KEY", "POSTCALL_ADMIN_KEY", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"];
     private readonly ConcurrentQueue<string> _output = new();
 
     public ServiceProcess(string workingDirectory, Dictionary<string, string> environment, params string[] args)
