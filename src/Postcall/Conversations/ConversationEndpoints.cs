@@ -49,9 +49,9 @@ public static class ConversationEndpoints
     }
 
     private static async Task<Results<Ok<SuccessEnvelope<ConversationList>>, JsonHttpResult<ErrorEnvelope>>> ListAsync(
-        HttpContext context, [AsParameters] ListParameters parameters, IConversationIndex index)
+        HttpContext context, [AsParameters] ListParameters parameters, IConversationIndex index, TimeProvider time)
     {
-        if (parameters.ToQuery(out var problem) is not { } query)
+        if (parameters.ToQuery(time.GetUtcNow(), out var problem) is not { } query)
         {
             return ApiResults.Error(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidQuery, problem!);
         }
@@ -75,12 +75,12 @@ public static class ConversationEndpoints
             return IndexUnavailable(context);
         }
 
-        var list = new ConversationList([.. page.Items.Select(i => ConversationSummary.From(i.Facts, i.Snippet))], page.Next?.Encode());
+        var list = new ConversationList([.. page.Items.Select(i => ConversationSummary.From(i.Facts, time.GetUtcNow(), i.Snippet))], page.Next?.Encode());
         return ApiResults.Success(context, list.Conversations.Count == 1 ? "1 conversation" : $"{list.Conversations.Count} conversations", list);
     }
 
     private static async Task<Results<Ok<SuccessEnvelope<ConversationDetail>>, JsonHttpResult<ErrorEnvelope>>> GetAsync(
-        HttpContext context, string id, IConversationIndex index, IPayloadStore store, MediaTokens tokens)
+        HttpContext context, string id, IConversationIndex index, IPayloadStore store, MediaTokens tokens, TimeProvider time)
     {
         if (!ConversationId.TryParse(id, out var conversation))
         {
@@ -106,7 +106,7 @@ public static class ConversationEndpoints
                 facts.FailureBytes is null ? null : $"{self}/raw/failure",
                 facts.OtherPayloads.Items.ToDictionary(p => p.EventType, p => $"{self}/raw/{p.EventType}", StringComparer.Ordinal));
             return ApiResults.Success(context, "Conversation", new ConversationDetail(
-                ConversationSummary.From(facts), parts.Analysis, parts.Transcript, parts.Metadata, parts.Failure, links));
+                ConversationSummary.From(facts, time.GetUtcNow()), parts.Analysis, parts.Transcript, parts.Metadata, parts.Failure, links));
         }
         catch (Exception e) when (e is StorageException or MediaKeyUnavailableException)
         {

@@ -12,6 +12,7 @@ public static class ConversationServices
         services.AddSingleton<MediaTokens>();
         services.AddSingleton<ConversationDeletion>();
         services.AddHostedService<RetentionService>();
+        services.AddHostedService<MissingAudioWatch>();
         return services;
     }
 }

@@ -24,15 +24,17 @@ public sealed record ConversationSummary(
     long? FailureBytes,
     DateTimeOffset ReceivedAt,
     string? Snippet,
-    IReadOnlyList<OtherPayload> OtherPayloads)
+    IReadOnlyList<OtherPayload> OtherPayloads,
+    bool AudioMissing)
 {
-    public static ConversationSummary From(ConversationFacts facts, string? snippet = null)
+    /// <param name="now">For <see cref="AudioMissing"/>: the transcription promised a recording that is 15 minutes late.</param>
+    public static ConversationSummary From(ConversationFacts facts, DateTimeOffset now, string? snippet = null)
     {
         ArgumentNullException.ThrowIfNull(facts);
         return new(facts.ConversationId, facts.AgentId, facts.Status, facts.UserId, DateTimeOffset.FromUnixTimeSeconds(facts.StartedAt),
             facts.DurationSecs, facts.CallSuccessful, facts.Summary, facts.FailureReason, facts.TranscriptionBytes is not null,
             facts.AudioBytes is not null, facts.FailureBytes is not null, facts.TranscriptionBytes, facts.AudioBytes,
-            facts.FailureBytes, facts.ReceivedAt, snippet, facts.OtherPayloads.Items);
+            facts.FailureBytes, facts.ReceivedAt, snippet, facts.OtherPayloads.Items, facts.IsAudioMissing(now));
     }
 }
 

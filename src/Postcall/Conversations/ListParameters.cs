@@ -14,12 +14,13 @@ public sealed record ListParameters(
     [property: Description("Started at or before; a bare date includes that whole day.")][FromQuery(Name = "to")] string? To,
     [property: Description("Words to find in transcripts and summaries; all must match, the last as a prefix.")][FromQuery(Name = "q")] string? Q,
     [property: Description("Page size, 1 to 200 (default 50).")][FromQuery(Name = "limit")] string? Limit,
-    [property: Description("next_cursor from the previous page.")][FromQuery(Name = "cursor")] string? Cursor)
+    [property: Description("next_cursor from the previous page.")][FromQuery(Name = "cursor")] string? Cursor,
+    [property: Description("missing: only calls whose transcription says has_audio but whose recording has not arrived 15 minutes later.")][FromQuery(Name = "audio")] string? Audio = null)
 {
     private static readonly string[] Outcomes = ["success", "failure", "unknown"];
 
     /// <returns>The query, or null with <paramref name="problem"/> saying which parameter is wrong.</returns>
-    public ConversationQuery? ToQuery(out string? problem)
+    public ConversationQuery? ToQuery(DateTimeOffset now, out string? problem)
     {
         // Each value is parsed once; the first bad one is the problem.
         PageCursor after = default;
@@ -34,6 +35,7 @@ public sealed record ListParameters(
             : From is not null && from is null ? "from must be an ISO 8601 date or date-time, or unix seconds."
             : To is not null && to is null ? "to must be an ISO 8601 date or date-time, or unix seconds."
             : new[] { AgentId, Status, Q }.Any(v => v?.Length > 500) ? "agent_id, status and q are limited to 500 characters."
+            : Audio is not null && Audio != "missing" ? "audio must be missing."
             : null;
 
         return problem is not null ? null : new ConversationQuery
@@ -46,6 +48,7 @@ public sealed record ListParameters(
             Text = Blank(Q),
             Limit = limit,
             After = Cursor is null ? null : after,
+            AudioMissingBefore = Audio is null ? null : (now - ConversationFacts.AudioWait).ToUnixTimeMilliseconds(),
         };
     }
 

@@ -189,23 +189,23 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
         _wake.Dispose();
     }
 
-    [LoggerMessage(EventId = 4001, EventName = "ForwardDelivered", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 5001, EventName = "ForwardDelivered", Level = LogLevel.Information,
         Message = "Forward {ForwardId} of the {Kind} reached destination {DestinationId} on attempt {Attempt} ({StatusCode})")]
     private static partial void Delivered(ILogger logger, string forwardId, string destinationId, string kind, int attempt, int statusCode);
 
-    [LoggerMessage(EventId = 4002, EventName = "ForwardRetrying", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 5002, EventName = "ForwardRetrying", Level = LogLevel.Warning,
         Message = "Forward {ForwardId} to destination {DestinationId} failed on attempt {Attempt} (status {StatusCode}; 0 is no answer); next attempt at {NextAttempt:O}")]
     private static partial void Retrying(ILogger logger, string forwardId, string destinationId, int attempt, int statusCode, DateTimeOffset nextAttempt);
 
-    [LoggerMessage(EventId = 4003, EventName = "ForwardDead", Level = LogLevel.Error,
+    [LoggerMessage(EventId = 5003, EventName = "ForwardDead", Level = LogLevel.Error,
         Message = "Forward {ForwardId} of the {Kind} to destination {DestinationId} is dead after attempt {Attempt} (status {StatusCode}); it is kept and can be replayed")]
     private static partial void Dead(ILogger logger, string forwardId, string destinationId, string kind, int attempt, int statusCode);
 
-    [LoggerMessage(EventId = 4004, EventName = "OutboxUnavailable", Level = LogLevel.Error,
+    [LoggerMessage(EventId = 5004, EventName = "OutboxUnavailable", Level = LogLevel.Error,
         Message = "The forwarding outbox is unavailable; forwards wait until it is back: {Problem}")]
     private static partial void OutboxUnavailable(ILogger logger, string problem);
 
-    [LoggerMessage(EventId = 4005, EventName = "AttemptNotRecorded", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 5005, EventName = "AttemptNotRecorded", Level = LogLevel.Warning,
         Message = "Forward {ForwardId}: the attempt could not be recorded, so it will be made again: {Problem}")]
     private static partial void AttemptNotRecorded(ILogger logger, string forwardId, string problem);
 }

@@ -15,7 +15,6 @@ public sealed class ForwardMetrics
     private volatile IReadOnlyList<Measurement<long>> _pending = [];
     private volatile IReadOnlyList<Measurement<long>> _dead = [];
     private volatile IReadOnlyList<Measurement<double>> _oldest = [];
-    private long _awaitingAudio;
 
     public ForwardMetrics(IMeterFactory meterFactory)
     {
@@ -31,8 +30,6 @@ public sealed class ForwardMetrics
         meter.CreateObservableGauge("postcall.forwards.dead", () => _dead, "{forward}", "Forwards whose every attempt failed, kept for replay, by destination.");
         meter.CreateObservableGauge("postcall.forwards.oldest_pending.age", () => _oldest, "s",
             "Age of the oldest forward still waiting, by destination (0 when none waits).");
-        meter.CreateObservableGauge("postcall.calls.awaiting_audio", () => Interlocked.Read(ref _awaitingAudio), "{call}",
-            "Calls whose transcription says has_audio but whose recording has not arrived in time (ElevenLabs never retries audio).");
     }
 
     internal void Attempted(string destinationId, ForwardAttempt attempt, string outcome)
@@ -49,8 +46,6 @@ public sealed class ForwardMetrics
         _dead = [.. health.Select(h => new Measurement<long>(h.Dead, Tag(h)))];
         _oldest = [.. health.Select(h => new Measurement<double>(h.OldestPending is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : 0, Tag(h)))];
     }
-
-    internal void AwaitingAudio(long calls) => Interlocked.Exchange(ref _awaitingAudio, calls);
 
     private static KeyValuePair<string, object?> Tag(DestinationHealth health) => new("destination", health.DestinationId);
 }

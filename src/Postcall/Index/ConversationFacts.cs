@@ -43,6 +43,15 @@ public sealed record ConversationFacts
     /// <summary>When the newest of its payload files was written.</summary>
     public DateTimeOffset ReceivedAt { get; init; }
 
+    /// <summary>The transcription said <c>has_audio: true</c>: a recording should follow.</summary>
+    public bool AudioExpected { get; init; }
+
+    /// <summary>How long after the transcription a recording it promised is counted missing. ElevenLabs never retries audio.</summary>
+    public static readonly TimeSpan AudioWait = TimeSpan.FromMinutes(15);
+
+    /// <summary>A recording was promised, has not arrived, and the transcription is older than <see cref="AudioWait"/>.</summary>
+    public bool IsAudioMissing(DateTimeOffset now) => AudioExpected && AudioBytes is null && ReceivedAt <= now - AudioWait;
+
     /// <summary>Every transcript message, one per line: what full-text search reads.</summary>
     public string TranscriptText { get; init; } = string.Empty;
 

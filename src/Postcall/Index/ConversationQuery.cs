@@ -24,6 +24,12 @@ public sealed record ConversationQuery
     /// <summary>Words to find in transcripts and summaries; every word must match, the last may be a prefix.</summary>
     public string? Text { get; init; }
 
+    /// <summary>
+    /// Only calls whose transcription promised a recording that has not arrived, received before this time (unix
+    /// milliseconds): see <see cref="ConversationFacts.IsAudioMissing"/>.
+    /// </summary>
+    public long? AudioMissingBefore { get; init; }
+
     public int Limit { get; init; } = DefaultLimit;
 
     /// <summary>Continue after this position (exclusive), as given by the previous page.</summary>

@@ -78,6 +78,7 @@ public static class ConversationReader
             FailureBytes = failure?.Payload.Length,
             OtherPayloads = new([.. records.Where(r => r.Payload.Kind.IsOther).Select(r => new OtherPayload(r.Payload.Kind.Name, r.Payload.Length))]),
             ReceivedAt = received,
+            AudioExpected = call?.HasAudio == true,
             TranscriptText = call?.TranscriptText ?? string.Empty,
             FileStamp = Stamp([.. records.Select(r => r.Payload)]),
         };

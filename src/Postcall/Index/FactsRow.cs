@@ -10,11 +10,12 @@ internal static class FactsRow
 {
     public const string Columns = """
         c.conversation_id, c.agent_id, c.status, c.user_id, c.started_at, c.duration_secs, c.call_successful, c.summary,
-        c.failure_reason, c.transcription_bytes, c.audio_bytes, c.failure_bytes, c.received_at, c.file_stamp, c.other_payloads
+        c.failure_reason, c.transcription_bytes, c.audio_bytes, c.failure_bytes, c.received_at, c.file_stamp, c.other_payloads,
+        c.audio_expected
         """;
 
     /// <summary>How many columns <see cref="Columns"/> selects: the ordinal of the first one a query adds after them.</summary>
-    public const int Count = 15;
+    public const int Count = 16;
 
     public static ConversationFacts Read(DbDataReader row) => new()
     {
@@ -33,5 +34,6 @@ internal static class FactsRow
         ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(12)),
         FileStamp = row.GetString(13),
         OtherPayloads = OtherPayloads.Parse(row.IsDBNull(14) ? null : row.GetString(14)),
+        AudioExpected = Convert.ToInt64(row.GetValue(15), System.Globalization.CultureInfo.InvariantCulture) != 0,
     };
 }

@@ -15,8 +15,9 @@ public static class PayloadFacts
     /// <summary>How deep a stored body may nest before it is treated as unreadable.</summary>
     public static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
 
+    /// <param name="HasAudio"><c>data.has_audio</c> is <c>true</c>: ElevenLabs says a recording follows.</param>
     public sealed record Transcription(string? AgentId, string? Status, string? UserId, long? StartedAt, long? DurationSecs,
-        string? CallSuccessful, string? Summary, string TranscriptText);
+        string? CallSuccessful, string? Summary, string TranscriptText, bool HasAudio = false);
 
     public sealed record Failure(string? AgentId, string? Reason, long? EventTimestamp);
 
@@ -62,7 +63,8 @@ public static class PayloadFacts
             Number(metadata, "call_duration_secs"),
             Text(analysis, "call_successful"),
             Text(analysis, "transcript_summary"),
-            TranscriptText(Member(data, "transcript")));
+            TranscriptText(Member(data, "transcript")),
+            Member(data, "has_audio").ValueKind == JsonValueKind.True);
     }
 
     private static Failure ReadFailure(JsonDocument? document)

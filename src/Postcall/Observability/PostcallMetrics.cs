@@ -25,6 +25,7 @@ public sealed class PostcallMetrics
     private readonly DateTimeOffset _started;
     private readonly Meter _meter;
     private long _lastSuccessTicks;
+    private long _awaitingAudio = -1;
 
     public PostcallMetrics(IMeterFactory meterFactory, TimeProvider time)
     {
@@ -54,7 +55,15 @@ public sealed class PostcallMetrics
             "Calls to a shared engine (postgresql, object_store) that failed, by engine and operation.");
         meter.CreateObservableGauge("postcall.delivery.last_success.age", ObserveLastSuccessAge, "s",
             "Seconds since the last delivery answered 200 (since start-up, before the first).");
+        meter.CreateObservableGauge("postcall.calls.awaiting_audio", ObserveAwaitingAudio, "{call}",
+            "Calls whose transcription says has_audio but whose recording had not arrived 15 minutes later (ElevenLabs never retries audio).");
     }
+
+    /// <summary>The latest count of calls whose promised recording is missing.</summary>
+    internal void AwaitingAudio(long calls) => Interlocked.Exchange(ref _awaitingAudio, calls);
+
+    private IEnumerable<Measurement<long>> ObserveAwaitingAudio() =>
+        Interlocked.Read(ref _awaitingAudio) is var calls and >= 0 ? [new Measurement<long>(calls)] : [];
 
     /// <summary>Gauges of what is arriving before its signature is checked: bytes on disk, and bodies.</summary>
     internal void Observe(ElevenLabs.UnverifiedSpool spool)

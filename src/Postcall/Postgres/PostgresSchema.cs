@@ -82,5 +82,11 @@ internal static class PostgresSchema
         );
         CREATE INDEX postcall_attempts_destination ON postcall_attempts (destination_id, started_at);
         """,
+
+        // 3: whether a conversation's transcription promised a recording (has_audio), for calls whose audio never came.
+        // Rows written before it say no until their conversation is written again or `postcall reindex` runs.
+        """
+        ALTER TABLE postcall_conversations ADD COLUMN audio_expected integer NOT NULL DEFAULT 0;
+        """,
     ];
 }

@@ -19,6 +19,9 @@ public sealed class ApiDocumentTests : ApiTests
         {
             ("/api/conversations", "get"), ("/api/conversations/{id}", "get"), ("/api/conversations/{id}", "delete"),
             ("/api/conversations/{id}/audio", "get"), ("/api/conversations/{id}/raw/{kind}", "get"),
+            ("/api/destinations", "get"), ("/api/destinations", "post"), ("/api/destinations/{id}", "patch"),
+            ("/api/destinations/{id}", "delete"), ("/api/destinations/{id}/retry-failed", "post"), ("/api/forwards", "get"),
+            ("/api/forwards/{id}", "get"), ("/api/forwards/{id}/retry", "post"), ("/api/conversations/{id}/forward", "post"),
         };
         foreach (var (path, method) in operations)
         {
@@ -30,7 +33,7 @@ public sealed class ApiDocumentTests : ApiTests
 
         var parameters = paths.GetProperty("/api/conversations").GetProperty("get").GetProperty("parameters").EnumerateArray()
             .Select(p => p.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["agent_id", "status", "call_successful", "from", "to", "q", "limit", "cursor"], parameters);
+        Assert.Equal(["agent_id", "status", "call_successful", "from", "to", "q", "limit", "cursor", "audio"], parameters);
         Assert.False(paths.TryGetProperty("/dashboard", out _));
         Assert.False(paths.GetProperty("/webhook/post-call").GetProperty("post").TryGetProperty("security", out _));
     }

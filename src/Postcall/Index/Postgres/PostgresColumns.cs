@@ -9,15 +9,16 @@ internal static class PostgresColumns
     {
         await using var command = new NpgsqlCommand("""
             INSERT INTO postcall_conversations (conversation_id, agent_id, status, user_id, started_at, duration_secs, call_successful,
-                summary, failure_reason, transcription_bytes, audio_bytes, failure_bytes, received_at, file_stamp, other_payloads, transcript)
+                summary, failure_reason, transcription_bytes, audio_bytes, failure_bytes, received_at, file_stamp, other_payloads, transcript, audio_expected)
             VALUES (@conversation_id, @agent_id, @status, @user_id, @started_at, @duration_secs, @call_successful,
-                @summary, @failure_reason, @transcription_bytes, @audio_bytes, @failure_bytes, @received_at, @file_stamp, @other_payloads, @transcript)
+                @summary, @failure_reason, @transcription_bytes, @audio_bytes, @failure_bytes, @received_at, @file_stamp, @other_payloads, @transcript, @audio_expected)
             ON CONFLICT (conversation_id) DO UPDATE SET agent_id = excluded.agent_id, status = excluded.status,
                 user_id = excluded.user_id, started_at = excluded.started_at, duration_secs = excluded.duration_secs,
                 call_successful = excluded.call_successful, summary = excluded.summary, failure_reason = excluded.failure_reason,
                 transcription_bytes = excluded.transcription_bytes, audio_bytes = excluded.audio_bytes,
                 failure_bytes = excluded.failure_bytes, received_at = excluded.received_at, file_stamp = excluded.file_stamp,
-                other_payloads = excluded.other_payloads, transcript = excluded.transcript;
+                other_payloads = excluded.other_payloads, transcript = excluded.transcript,
+                audio_expected = excluded.audio_expected;
             """, connection);
         Add(command, "conversation_id", facts.ConversationId);
         Add(command, "agent_id", facts.AgentId);
@@ -35,6 +36,7 @@ internal static class PostgresColumns
         Add(command, "file_stamp", facts.FileStamp);
         Add(command, "other_payloads", facts.OtherPayloads.Format());
         Add(command, "transcript", facts.TranscriptText);
+        Add(command, "audio_expected", facts.AudioExpected ? 1 : 0);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -23,6 +23,7 @@ internal static class PostgresListing
         Filter(sql, command, "c.call_successful = @call_successful", "call_successful", query.CallSuccessful);
         Filter(sql, command, "c.started_at >= @from", "from", query.From);
         Filter(sql, command, "c.started_at <= @to", "to", query.To);
+        Filter(sql, command, "c.audio_expected = 1 AND c.audio_bytes IS NULL AND c.received_at <= @audio_before", "audio_before", query.AudioMissingBefore);
         if (query.After is { } after)
         {
             sql.Append(" AND (c.started_at, c.conversation_id) < (@after_started, @after_id)");

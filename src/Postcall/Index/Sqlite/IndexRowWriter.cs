@@ -13,7 +13,7 @@ internal sealed class IndexRowWriter : IDisposable
     {
         _upsert = Command(connection, transaction, IndexSchema.Upsert, "$conversation_id", "$agent_id", "$status", "$user_id",
             "$started_at", "$duration_secs", "$call_successful", "$summary", "$failure_reason", "$transcription_bytes",
-            "$audio_bytes", "$failure_bytes", "$received_at", "$file_stamp", "$other_payloads");
+            "$audio_bytes", "$failure_bytes", "$received_at", "$file_stamp", "$other_payloads", "$audio_expected");
         _replaceText = Command(connection, transaction,
             "DELETE FROM transcripts WHERE rowid = $id; INSERT INTO transcripts (rowid, transcript, summary) VALUES ($id, $transcript, $summary);",
             "$id", "$transcript", "$summary");
@@ -27,7 +27,7 @@ internal sealed class IndexRowWriter : IDisposable
     {
         Set(_upsert, facts.ConversationId, facts.AgentId, facts.Status, facts.UserId, facts.StartedAt, facts.DurationSecs,
             facts.CallSuccessful, facts.Summary, facts.FailureReason, facts.TranscriptionBytes, facts.AudioBytes,
-            facts.FailureBytes, facts.ReceivedAt.ToUnixTimeMilliseconds(), facts.FileStamp, facts.OtherPayloads.Format());
+            facts.FailureBytes, facts.ReceivedAt.ToUnixTimeMilliseconds(), facts.FileStamp, facts.OtherPayloads.Format(), facts.AudioExpected ? 1 : 0);
         var rowId = (long)_upsert.ExecuteScalar()!;
         Set(_replaceText, rowId, facts.TranscriptText, facts.Summary);
         _replaceText.ExecuteNonQuery();

@@ -25,6 +25,7 @@ public sealed partial class SqliteIndexFile
         Filter(page, command, "c.call_successful = $call_successful", "$call_successful", query.CallSuccessful);
         Filter(page, command, "c.started_at >= $from", "$from", query.From);
         Filter(page, command, "c.started_at <= $to", "$to", query.To);
+        Filter(page, command, "c.audio_expected = 1 AND c.audio_bytes IS NULL AND c.received_at <= $audio_before", "$audio_before", query.AudioMissingBefore);
         if (query.After is { } after)
         {
             page.Append(" AND (c.started_at < $after_started OR (c.started_at = $after_started AND c.conversation_id < $after_id))");
