@@ -78,7 +78,7 @@ class Unauthorized extends Error {}
 async function api(path, options = {}) {
   const response = await fetch(path, {
     ...options,
-    headers: { Authorization: `Bearer ${sessionStorage.getItem(KEY_STORAGE) || ""}`, Accept: "application/json" },
+    headers: { Authorization: `Bearer ${sessionStorage.getItem(KEY_STORAGE) || ""}`, Accept: "application/json", ...options.headers },
     cache: "no-store",
   });
   if (response.status === 401) throw new Unauthorized();
@@ -101,6 +101,7 @@ function showLogin(message) {
   stopPolling();
   sessionStorage.removeItem(KEY_STORAGE);
   $("browser").hidden = true;
+  $("destinations-page").hidden = true;
   $("session").hidden = true;
   $("login").hidden = false;
   $("login-error").hidden = !message;
@@ -122,7 +123,6 @@ async function signIn(event) {
 
 function start() {
   $("login").hidden = true;
-  $("browser").hidden = false;
   $("session").hidden = false;
   reload();
   route();
@@ -153,7 +153,8 @@ function renderItem(c, fresh) {
     "data-testid": "conversation",
     "aria-current": state.selected === c.conversation_id ? "true" : "false",
   },
-  h("div", { class: "row" }, outcomeBadge(c), h("span", { class: "when" }, when(c.started_at))),
+  h("div", { class: "row" }, outcomeBadge(c), c.audio_missing && h("span", { class: "badge warn", "data-testid": "audio-missing" }, "Recording missing"),
+    h("span", { class: "when" }, when(c.started_at))),
   h("p", { class: "summary-line" }, highlighted(text, query)),
   h("div", { class: "meta" }, meta.map((m) => h("span", null, m)))));
 }
@@ -338,9 +339,12 @@ function renderDetail(d) {
         fact("Ended because", metadata.termination_reason),
         fact("Received", when(c.received_at)))),
     audio && section("Recording", audio),
+    c.audio_missing && section("Recording", h("p", { class: "muted", "data-testid": "audio-missing" },
+      "The transcription says this call was recorded, but the recording has not arrived. ElevenLabs does not send audio again.")),
     d.failure && renderFailure(d.failure),
     renderAnalysis(d.analysis),
     d.transcript.length ? section("Transcript", renderTranscript(d.transcript, audio)) : null,
+    forwardsCard(c.conversation_id),
     h("div", { class: "actions" },
       d.links.transcription && h("button", { class: "button", type: "button", onclick: () => download(d.links.transcription, `${c.conversation_id}_transcription.json`) }, "Download transcription JSON"),
       d.links.failure && h("button", { class: "button", type: "button", onclick: () => download(d.links.failure, `${c.conversation_id}_failure.json`) }, "Download failure JSON"),
@@ -369,8 +373,15 @@ async function showConversation(id, { keepAudio = false } = {}) {
 }
 
 function route() {
+  const destinations = location.hash === "#/destinations";
+  $("browser").hidden = destinations;
+  $("destinations-page").hidden = !destinations;
+  $("nav-calls").setAttribute("aria-current", String(!destinations));
+  $("nav-destinations").setAttribute("aria-current", String(destinations));
   const match = location.hash.match(/^#\/c\/(.+)$/);
-  if (match) {
+  if (destinations) {
+    showDestinations();
+  } else if (match) {
     showConversation(decodeURIComponent(match[1]));
   } else {
     state.selected = null;
