@@ -143,7 +143,7 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
             if (stoppingToken.IsCancellationRequested && !outcome.Attempt.Succeeded)
             {
                 // Stopped mid-send: not the receiver's failure. Give the claim back; it is sent after the restart.
-                await outbox.ReleaseAsync(forward.Id, Holder, CancellationToken.None);
+                await ReleaseQuietlyAsync(forward);
                 return;
             }
 
@@ -171,6 +171,10 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
                 Retrying(logger, forward.Id, destination.Id, attempt.Number, attempt.StatusCode ?? 0, nextDue.Value);
             }
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await ReleaseQuietlyAsync(forward);
+        }
         catch (OutboxUnavailableException e)
         {
             // The attempt happened but could not be recorded: the claim lapses and the forward is sent again (at least once).
@@ -180,6 +184,18 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
         {
             _sending.AddOrUpdate(destination.Id, 0, (_, n) => n - 1);
             Wake();
+        }
+    }
+
+    /// <summary>Gives a claim back while stopping; if the outbox cannot be reached the claim lapses on its own.</summary>
+    private async Task ReleaseQuietlyAsync(Forward forward)
+    {
+        try
+        {
+            await outbox.ReleaseAsync(forward.Id, Holder, CancellationToken.None);
+        }
+        catch (OutboxUnavailableException)
+        {
         }
     }
 

@@ -180,7 +180,9 @@ public abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
         {
             await ExecuteAsync(connection, transaction, $"""
                 INSERT INTO postcall_attempts (forward_id, destination_id, {AttemptColumns})
-                VALUES (@forward_id, @destination_id, @number, @started_at, @duration_ms, @status_code, @response, @error, @succeeded)
+                SELECT @forward_id, @destination_id, @number, @started_at, @duration_ms, CAST(@status_code AS integer), CAST(@response AS text),
+                    CAST(@error AS text), @succeeded
+                WHERE EXISTS (SELECT 1 FROM postcall_forwards WHERE id = @forward_id)
                 ON CONFLICT (forward_id, number) DO NOTHING;
                 """, cancellationToken, ("forward_id", forward.Id), ("destination_id", forward.DestinationId), ("number", attempt.Number),
                 ("started_at", attempt.StartedAt.ToUnixTimeMilliseconds()), ("duration_ms", (long)attempt.Duration.TotalMilliseconds),
