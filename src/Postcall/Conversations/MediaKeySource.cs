@@ -10,5 +10,5 @@ public interface IMediaKeySource
     Task<byte[]> GetKeyAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>The shared media-link key cannot be read now (its database is unreachable).</summary>
+/// <summary>The media-link key cannot be read now (the outbox that keeps it cannot be reached).</summary>
 public sealed class MediaKeyUnavailableException(string message, Exception innerException) : Exception(message, innerException);

@@ -19,6 +19,8 @@ public sealed class MissingAudioWatch(IConversationIndex index, PostcallMetrics 
             await index.WhenOpenedAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
+                // The first count waits a round too: start-up has better things to do.
+                await Task.Delay(Interval, time, stoppingToken);
                 try
                 {
                     metrics.AwaitingAudio(await CountAsync(stoppingToken));
@@ -27,8 +29,6 @@ public sealed class MissingAudioWatch(IConversationIndex index, PostcallMetrics 
                 {
                     // Counted again at the next round; the index logs its own trouble.
                 }
-
-                await Task.Delay(Interval, time, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

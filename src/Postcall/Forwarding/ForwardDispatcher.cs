@@ -20,8 +20,8 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly ConcurrentDictionary<string, int> _sending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _unavailableLogged;
-    private bool _synced;
 
     /// <summary>Who holds this instance's claims: unique per process.</summary>
     public string Holder { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
@@ -41,35 +41,27 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
         }
     }
 
-    /// <summary>Before the server takes deliveries: the outbox is opened and the environment's destinations are in it.</summary>
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await SyncAsync(cancellationToken);
-        }
-        catch (OutboxUnavailableException e)
-        {
-            // Deliveries that must be forwarded get 503 until it is back; the loop below keeps trying.
-            _unavailableLogged = true;
-            OutboxUnavailable(logger, e.Message);
-        }
-
-        await base.StartAsync(cancellationToken);
-    }
+    /// <summary>
+    /// Completes once the outbox is open and holds the environment's destinations: what a delivery waits for before
+    /// its forwards are recorded, so none misses a destination listed in <c>POSTCALL_FORWARD_URLS</c>. Opening it is
+    /// kept off start-up's path.
+    /// </summary>
+    public Task Ready => _synced.Task;
 
     private async Task SyncAsync(CancellationToken cancellationToken)
     {
-        if (!_synced)
+        if (!_synced.Task.IsCompleted)
         {
             await outbox.InitializeAsync(cancellationToken);
             await EnvironmentDestinations.SyncAsync(outbox, settings, time, cancellationToken);
-            _synced = true;
+            _synced.TrySetResult();
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Everything below runs after start-up has finished, not as part of it.
+        await Task.Yield();
         var nextHealth = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
