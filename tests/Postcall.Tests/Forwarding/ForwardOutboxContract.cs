@@ -226,6 +226,18 @@ public abstract class ForwardOutboxContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Many_deliveries_recorded_at_once_are_each_recorded_once()
+    {
+        await Outbox.SaveDestinationAsync(NewDestination("dst_a"), Cancel);
+
+        var made = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => RecordAsync(Delivery($"many{i}", PayloadKind.Transcription))));
+
+        Assert.All(made, forwards => Assert.Single(forwards));
+        Assert.Equal(200, (await Outbox.ListForwardsAsync(new ForwardFilter(Limit: 1000), Cancel)).Count);
+        Assert.Equal(200, made.Select(f => f[0].Id).Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_secret_is_made_once_and_then_the_same_for_every_handle()
     {
         await using var other = await ReopenAsync();

@@ -7,8 +7,9 @@ namespace Postcall.Forwarding.Sqlite;
 
 /// <summary>
 /// The outbox of one machine: <c>.postcall/outbox.db</c> beside the payloads. WAL with <c>synchronous=FULL</c>, so a
-/// commit is on disk before it returns, like a payload. One connection, one transaction at a time. Unlike the index
+/// commit is on disk before it returns, like a payload. Unlike the index
 /// next to it, it is never deleted or recreated: a damaged file stops forwarding and says so, and is restored from a backup.
+/// One connection and one writer, which commits what callers queued meanwhile together (group commit).
 /// </summary>
 public sealed class SqliteForwardOutbox(string path, TimeProvider time) : SqlForwardOutbox(time)
 {
@@ -41,8 +42,16 @@ public sealed class SqliteForwardOutbox(string path, TimeProvider time) : SqlFor
         """,
     ];
 
+    private const int MaxBatch = 256;
+    private const int SqliteFull = 13;
+    private const int SqliteIoError = 10;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly System.Threading.Channels.Channel<Queued> _queue =
+        System.Threading.Channels.Channel.CreateUnbounded<Queued>(new() { SingleReader = true });
+
     private SqliteConnection? _connection;
+    private Task? _writer;
 
     /// <summary>Where the outbox of a service whose local state is under <paramref name="payloadPath"/> lives.</summary>
     public static string PathUnder(string payloadPath) =>
@@ -65,6 +74,7 @@ public sealed class SqliteForwardOutbox(string path, TimeProvider time) : SqlFor
             try
             {
                 _connection = await OpenAsync(cancellationToken);
+                _writer = Task.Run(WriteAsync, CancellationToken.None);
             }
             catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
             {
@@ -141,26 +151,101 @@ public sealed class SqliteForwardOutbox(string path, TimeProvider time) : SqlFor
             await InitializeAsync(cancellationToken);
         }
 
-        await _gate.WaitAsync(cancellationToken);
-        try
+        var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        T value = default!;
+        var queued = new Queued(operation,
+            async (connection, transaction) => value = await work(connection, transaction),
+            () => result.TrySetResult(value),
+            e => result.TrySetException(e),
+            cancellationToken);
+        if (!_queue.Writer.TryWrite(queued))
         {
-            await using var transaction = await _connection!.BeginTransactionAsync(cancellationToken);
-            var result = await work(_connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            throw new OutboxUnavailableException($"The outbox {path} is closed.", new ObjectDisposedException(nameof(SqliteForwardOutbox)));
         }
-        catch (SqliteException e)
+
+        return await result.Task;
+    }
+
+    /// <summary>One caller's work, run in the next batch; its result is given out only once the batch is on disk.</summary>
+    private sealed record Queued(string Operation, Func<DbConnection, DbTransaction, Task> Run, Action Succeed, Action<Exception> Fail, CancellationToken Token);
+
+    /// <summary>
+    /// Group commit: whatever callers queued while the last batch was being flushed runs now, each in a savepoint of
+    /// one transaction, and one commit (one fsync of the WAL) makes them all durable before any of them is answered.
+    /// One caller's failure rolls back its own savepoint only.
+    /// </summary>
+    private async Task WriteAsync()
+    {
+        var connection = _connection!;
+        var batch = new List<Queued>();
+        while (await _queue.Reader.WaitToReadAsync())
         {
-            throw new OutboxUnavailableException($"The outbox {path} failed ({operation}): {e.Message}", e);
-        }
-        finally
-        {
-            _gate.Release();
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            var done = new List<Queued>(batch.Count);
+            try
+            {
+                await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+                foreach (var item in batch)
+                {
+                    if (item.Token.IsCancellationRequested)
+                    {
+                        item.Fail(new OperationCanceledException(item.Token));
+                        continue;
+                    }
+
+                    await transaction.SaveAsync("item");
+                    try
+                    {
+                        await item.Run(connection, transaction);
+                        await transaction.ReleaseAsync("item");
+                        done.Add(item);
+                    }
+                    catch (Exception e) when (e is not SqliteException { SqliteErrorCode: SqliteFull or SqliteIoError })
+                    {
+                        await transaction.RollbackAsync("item");
+                        item.Fail(e is SqliteException ? new OutboxUnavailableException($"The outbox {path} failed ({item.Operation}): {e.Message}", e) : e);
+                    }
+                }
+
+                await transaction.CommitAsync();
+            }
+            catch (Exception e) when (e is SqliteException or InvalidOperationException)
+            {
+                // The batch is not on disk: nobody in it is answered as if it were.
+                var failure = new OutboxUnavailableException($"The outbox {path} could not commit: {e.Message}", e);
+                foreach (var item in done)
+                {
+                    item.Fail(failure);
+                }
+
+                foreach (var item in batch.Except(done))
+                {
+                    item.Fail(failure);
+                }
+
+                continue;
+            }
+
+            foreach (var item in done)
+            {
+                item.Succeed();
+            }
         }
     }
 
     public override async ValueTask DisposeAsync()
     {
+        _queue.Writer.TryComplete();
+        if (_writer is not null)
+        {
+            await _writer;
+        }
+
         await _gate.WaitAsync();
         try
         {
