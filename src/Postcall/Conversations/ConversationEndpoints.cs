@@ -15,13 +15,8 @@ public static class ConversationEndpoints
 
     public static RouteGroupBuilder MapConversations(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/conversations").WithTags("Conversations").RequireApiKey();
-        group.AddEndpointFilter((invocation, next) =>
-        {
-            // Transcripts and recordings are personal data: no shared or browser cache may keep them.
-            invocation.HttpContext.Response.Headers.CacheControl = "no-store";
-            return next(invocation);
-        });
+        // Transcripts and recordings are personal data.
+        var group = app.MapGroup("/api/conversations").WithTags("Conversations").RequireApiKey().WithNoStore();
         group.AddOpenApiOperationTransformer(ApiKeyOpenApi.RequireKeyAsync);
 
         group.MapGet("", ListAsync).WithName("ListConversations")

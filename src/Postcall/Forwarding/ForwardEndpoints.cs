@@ -52,13 +52,8 @@ public static class ForwardEndpoints
 
     private static RouteGroupBuilder Group(IEndpointRouteBuilder app, string prefix, string tag)
     {
-        var group = app.MapGroup(prefix).WithTags(tag).RequireApiKey();
-        group.AddEndpointFilter((invocation, next) =>
-        {
-            // Secrets and personal data: no shared or browser cache may keep them.
-            invocation.HttpContext.Response.Headers.CacheControl = "no-store";
-            return next(invocation);
-        });
+        // Destination secrets, receivers' answers, conversation ids.
+        var group = app.MapGroup(prefix).WithTags(tag).RequireApiKey().WithNoStore();
         group.AddOpenApiOperationTransformer(ApiKeyOpenApi.RequireKeyAsync);
         return group;
     }

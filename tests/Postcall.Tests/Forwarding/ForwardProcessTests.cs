@@ -11,29 +11,16 @@ using Postcall.Tests.Support;
 namespace Postcall.Tests.Forwarding;
 
 /// <summary>The built service as a child process, forwarding to a real receiver: killed with forwards pending, and with a 60 MB recording.</summary>
-public sealed class ForwardProcessTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ForwardProcessTests(ITestOutputHelper output) : ReceiverTests("forward-process")
 {
-    private readonly string _workDir = Directory.CreateTempSubdirectory("postcall-forward-process-").FullName;
-    private ForwardReceiver _receiver = null!;
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _receiver = await ForwardReceiver.StartAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        await _receiver.DisposeAsync();
-        Directory.Delete(_workDir, recursive: true);
-    }
-
     private async Task<(ServiceProcess Service, HttpClient Client)> StartAsync(string schedule)
     {
         var port = ServiceProcess.FreePort();
-        var service = new ServiceProcess(_workDir, new()
+        var service = new ServiceProcess(WorkDir, new()
         {
             [PostcallSettings.HmacKeyVariable] = Fixtures.Secret,
-            [PostcallSettings.PayloadPathVariable] = Path.Combine(_workDir, "payloads"),
-            [ForwardSettings.UrlsVariable] = _receiver.Url.AbsoluteUri,
+            [PostcallSettings.PayloadPathVariable] = Path.Combine(WorkDir, "payloads"),
+            [ForwardSettings.UrlsVariable] = Receiver.Url.AbsoluteUri,
             [ForwardSettings.RetryScheduleVariable] = schedule,
             ["LOG_LEVEL"] = "WARNING",
         }, "--urls", $"http://127.0.0.1:{port}");
@@ -46,7 +33,7 @@ public sealed class ForwardProcessTests(ITestOutputHelper output) : IAsyncLifeti
     public async Task Forwards_pending_when_the_service_is_killed_are_all_delivered_after_it_restarts()
     {
         // The receiver is down for the whole first run: every forward is still pending when the kill comes.
-        _receiver.Respond = (_, _) => new(503, "down for maintenance");
+        Receiver.Respond = (_, _) => new(503, "down for maintenance");
         var acknowledged = new ConcurrentBag<string>();
         var (service, client) = await StartAsync("0s,500ms,1h");
         using (service)
@@ -79,9 +66,9 @@ public sealed class ForwardProcessTests(ITestOutputHelper output) : IAsyncLifeti
             await burst;
         }
 
-        output.WriteLine($"{acknowledged.Count} deliveries acknowledged before the kill; {_receiver.Requests.Count} attempts refused by the receiver");
+        output.WriteLine($"{acknowledged.Count} deliveries acknowledged before the kill; {Receiver.Requests.Count} attempts refused by the receiver");
         var reached = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        _receiver.Respond = (request, _) =>
+        Receiver.Respond = (request, _) =>
         {
             reached[request.Header(ForwardSender.ConversationHeader)!] = true;
             return ForwardReceiver.Answer.Ok;
@@ -110,10 +97,10 @@ public sealed class ForwardProcessTests(ITestOutputHelper output) : IAsyncLifeti
         {
             // Warm up both paths with a small call first, so the baseline includes what any delivery and forward costs.
             await client.SendAsync(Deliveries.SignedRequest(Deliveries.Audio("warm-up", Fixtures.Bytes("sample_call.mp3"))), Cancel);
-            await _receiver.WaitForAsync(r => r.Header(ForwardSender.ConversationHeader) == "warm-up");
+            await Receiver.WaitForAsync(r => r.Header(ForwardSender.ConversationHeader) == "warm-up");
             var baseline = PeakResidentBytes(service.Process.Id);
 
-            var bodyPath = Path.Combine(_workDir, "big.json");
+            var bodyPath = Path.Combine(WorkDir, "big.json");
             var audioHash = await WriteAudioBodyAsync(bodyPath, AudioBytes);
             string header;
             await using (var body = File.OpenRead(bodyPath))
@@ -130,7 +117,7 @@ public sealed class ForwardProcessTests(ITestOutputHelper output) : IAsyncLifeti
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             }
 
-            var forwarded = (await _receiver.WaitForAsync(r => r.Header(ForwardSender.ConversationHeader) == "big-forward", timeout: TimeSpan.FromMinutes(2)))[0];
+            var forwarded = (await Receiver.WaitForAsync(r => r.Header(ForwardSender.ConversationHeader) == "big-forward", timeout: TimeSpan.FromMinutes(2)))[0];
             var growth = PeakResidentBytes(service.Process.Id) - baseline;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak resident memory grew {growth / 1048576.0:0.0} MB for a {AudioBytes / 1048576} MB recording in and out"));
 

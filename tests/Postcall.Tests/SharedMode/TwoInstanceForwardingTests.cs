@@ -6,39 +6,26 @@ using Postcall.Tests.Support;
 namespace Postcall.Tests.SharedMode;
 
 /// <summary>Two real instances on one PostgreSQL and one bucket share the forwarding work: each forward is sent once.</summary>
-public sealed class TwoInstanceForwardingTests(SharedEngines engines) : IAsyncLifetime
+public sealed class TwoInstanceForwardingTests(SharedEngines engines) : ReceiverTests("two-forward")
 {
-    private readonly string _workDir = Directory.CreateTempSubdirectory("postcall-two-forward-").FullName;
-    private ForwardReceiver _receiver = null!;
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _receiver = await ForwardReceiver.StartAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        await _receiver.DisposeAsync();
-        Directory.Delete(_workDir, recursive: true);
-    }
-
     [Fact]
     public async Task Each_forward_is_delivered_by_one_instance_and_none_twice()
     {
         var settings = await engines.SharedSettingsAsync();
         settings[PostcallSettings.HmacKeyVariable] = Fixtures.Secret;
         settings[PostcallSettings.PayloadPathVariable] = "./payloads";
-        settings[ForwardSettings.UrlsVariable] = _receiver.Url.AbsoluteUri;
+        settings[ForwardSettings.UrlsVariable] = Receiver.Url.AbsoluteUri;
         settings[ForwardSettings.RetryScheduleVariable] = "0s,1s,2s";
         settings["LOG_LEVEL"] = "WARNING";
         // A receiver slow enough that both instances poll while forwards are in flight.
-        _receiver.Respond = (_, _) => new(200, Delay: TimeSpan.FromMilliseconds(30));
+        Receiver.Respond = (_, _) => new(200, Delay: TimeSpan.FromMilliseconds(30));
         var instances = new List<(ServiceProcess Service, HttpClient Client)>();
         try
         {
             for (var i = 0; i < 2; i++)
             {
                 var port = ServiceProcess.FreePort();
-                var service = new ServiceProcess(_workDir, new Dictionary<string, string>(settings), "--urls", $"http://127.0.0.1:{port}");
+                var service = new ServiceProcess(WorkDir, new Dictionary<string, string>(settings), "--urls", $"http://127.0.0.1:{port}");
                 var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
                 instances.Add((service, client));
                 await service.WaitForHealthAsync(client);
@@ -51,11 +38,11 @@ public sealed class TwoInstanceForwardingTests(SharedEngines engines) : IAsyncLi
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             });
 
-            await _receiver.WaitForAsync(_ => true, count: Calls, timeout: TimeSpan.FromSeconds(60));
+            await Receiver.WaitForAsync(_ => true, count: Calls, timeout: TimeSpan.FromSeconds(60));
             // Time for a second sending, if any instance were to make one.
             await Task.Delay(3000, Cancel);
 
-            var requests = _receiver.Requests.ToArray();
+            var requests = Receiver.Requests.ToArray();
             Assert.Equal(Calls, requests.Length);
             Assert.Equal(Calls, requests.Select(r => r.WebhookId).Distinct().Count());
             Assert.Equal(Calls, requests.Select(r => r.Header(ForwardSender.ConversationHeader)).Distinct().Count());
