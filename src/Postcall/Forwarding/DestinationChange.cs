@@ -156,7 +156,8 @@ public sealed partial record DestinationChange(
         }
 
         return addresses.FirstOrDefault(a => !DestinationAddresses.IsPublic(a)) is { } blocked
-            ? $"url: {url.Host} is {blocked}, a private, loopback or link-local address; such destinations need {ForwardSettings.AllowPrivateVariable}=true."
+            ? $"url: {(literal is null ? $"{url.Host} resolves to {blocked}, which is" : $"{url.Host} is")} a private, loopback or link-local address; "
+                + $"such destinations need {ForwardSettings.AllowPrivateVariable}=true."
             : null;
     }
 
