@@ -22,6 +22,7 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
     private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _unavailableLogged;
+    private volatile string? _openFailure;
 
     /// <summary>Who holds this instance's claims: unique per process.</summary>
     public string Holder { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
@@ -47,6 +48,9 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
     /// kept off start-up's path.
     /// </summary>
     public Task Ready => _synced.Task;
+
+    /// <summary>Why the outbox could not be opened at the last try, while it is still not open; null otherwise.</summary>
+    public string? OpenFailure => _synced.Task.IsCompleted ? null : _openFailure;
 
     private async Task SyncAsync(CancellationToken cancellationToken)
     {
@@ -84,6 +88,7 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
             }
             catch (OutboxUnavailableException e)
             {
+                _openFailure = e.Message;
                 if (!_unavailableLogged)
                 {
                     _unavailableLogged = true;

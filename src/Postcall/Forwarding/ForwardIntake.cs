@@ -19,6 +19,12 @@ public sealed class ForwardIntake(IForwardOutbox outbox, ForwardDispatcher dispa
     {
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(stored);
+        if (dispatcher.OpenFailure is { } failure)
+        {
+            // Tried and failed: no use making the sender wait.
+            throw new OutboxUnavailableException(failure, new InvalidOperationException(failure));
+        }
+
         try
         {
             await dispatcher.Ready.WaitAsync(ReadyWait);

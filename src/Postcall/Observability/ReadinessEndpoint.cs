@@ -13,7 +13,8 @@ public static class ReadinessEndpoint
     {
         services.AddHealthChecks()
             .AddCheck<StorageReadinessCheck>(StorageReadinessCheck.Name)
-            .AddCheck<IndexReadinessCheck>(IndexReadinessCheck.Name);
+            .AddCheck<IndexReadinessCheck>(IndexReadinessCheck.Name)
+            .AddCheck<OutboxReadinessCheck>(OutboxReadinessCheck.Name);
         return services;
     }
 

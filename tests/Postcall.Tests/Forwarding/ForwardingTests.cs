@@ -457,4 +457,25 @@ public sealed class ForwardingTests
         Assert.Contains("postcall_forwards_pending", metrics, StringComparison.Ordinal);
         Assert.DoesNotContain(host.Receiver.Url.AbsoluteUri, metrics, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_damaged_outbox_fails_readiness_and_deliveries_are_answered_503_yet_stored()
+    {
+        await using var factory = new PostcallFactory();
+        var outbox = Postcall.Forwarding.Sqlite.SqliteForwardOutbox.PathUnder(factory.PayloadRoot);
+        Directory.CreateDirectory(Path.GetDirectoryName(outbox)!);
+        var garbage = new byte[8192];
+        new Random(5).NextBytes(garbage);
+        await File.WriteAllBytesAsync(outbox, garbage, Cancel);
+        using var client = factory.CreateClient();
+
+        var ready = await Envelope.SendAsync(client, new HttpRequestMessage(HttpMethod.Get, "/health/ready"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
+        Assert.Contains("outbox", ready.Body.GetRawText(), StringComparison.Ordinal);
+
+        var delivered = await Envelope.SendAsync(client, Deliveries.SignedRequest(Deliveries.Transcription("fwd-no-outbox")));
+        Assert.Equal("storage_unavailable", delivered.AssertError(HttpStatusCode.ServiceUnavailable));
+        Assert.True(File.Exists(Path.Combine(factory.PayloadRoot, "fwd-no-outbox", "fwd-no-outbox_transcription.json")));
+        Assert.Equal(garbage, await File.ReadAllBytesAsync(outbox, Cancel));
+    }
 }

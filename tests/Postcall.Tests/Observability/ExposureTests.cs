@@ -100,7 +100,7 @@ public sealed class ExposureTests
 
         var relayed = await Envelope.ReadAsync(await GetAsync(client, "/health/ready", forwardedFor: "203.0.113.7"));
         Assert.Equal(HttpStatusCode.OK, relayed.Status);
-        Assert.Equal(["storage", "index"], relayed.Data.EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal(["storage", "index", "outbox"], relayed.Data.EnumerateArray().Select(c => c.GetProperty("name").GetString()));
         Assert.All(relayed.Data.EnumerateArray(), check => Assert.Equal(JsonValueKind.Null, check.GetProperty("description").ValueKind));
     }
 }
