@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "disk-probe" => DiskProbe.Run(Arg(args, "--dir"), int.Parse(Arg(args, "--writers"), System.Globalization.CultureInfo.InvariantCulture), double.Parse(Arg(args, "--seconds"), System.Globalization.CultureInfo.InvariantCulture)),
     "requests" => await IngestRequests.WriteAsync(Arg(args, "--out"), int.Parse(Arg(args, "--count"), System.Globalization.CultureInfo.InvariantCulture), Arg(args, "--secret")),
     "audio" => await AudioRun.RunAsync(new Uri(Arg(args, "--url")), int.Parse(Arg(args, "--mb"), System.Globalization.CultureInfo.InvariantCulture), Arg(args, "--secret"), int.Parse(Arg(args, "--pid"), System.Globalization.CultureInfo.InvariantCulture), Arg(args, "--work")),
+    "anchor" => await AnchorRun.RunAsync(int.Parse(Arg(args, "--port"), System.Globalization.CultureInfo.InvariantCulture), Arg(args, "--secret"), Arg(args, "--dir")),
     "receiver" => await ReceiverRun.RunAsync(int.Parse(Arg(args, "--port"), System.Globalization.CultureInfo.InvariantCulture)),
     "startup" => await StartupRun.RunAsync(Arg(args, "--service"), int.Parse(Arg(args, "--runs"), System.Globalization.CultureInfo.InvariantCulture), Arg(args, "--work")),
     _ => Usage(),
@@ -19,6 +20,6 @@ static string Arg(string[] args, string name)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: postcall-bench disk-probe|requests|audio|receiver|startup [options]; see bench/run");
+    Console.Error.WriteLine("usage: postcall-bench disk-probe|requests|audio|anchor|receiver|startup [options]; see bench/run");
     return 2;
 }
