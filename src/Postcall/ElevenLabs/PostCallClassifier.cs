@@ -14,6 +14,13 @@ public static class PostCallClassifier
     public const string AudioType = "post_call_audio";
     public const string FailureType = "call_initiation_failure";
 
+    /// <summary>The <c>type</c> ElevenLabs gives a payload of <paramref name="kind"/>: the inverse of classifying it.</summary>
+    public static string TypeOf(PayloadKind kind) =>
+        kind == PayloadKind.Transcription ? TranscriptionType
+        : kind == PayloadKind.Audio ? AudioType
+        : kind == PayloadKind.Failure ? FailureType
+        : kind.Name;
+
     public static (PayloadKind Kind, ConversationId Id)? Classify(PostCallFields fields, bool validJson, out Rejection? rejection)
     {
         ArgumentNullException.ThrowIfNull(fields);

@@ -42,6 +42,13 @@ public static class DestinationAddresses
         return !NotPublic.Any(n => n.Contains(address));
     }
 
+    /// <summary>The addresses <paramref name="host"/> stands for: itself when it is an address, else what DNS says now.</summary>
+    public static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+    }
+
     /// <summary>
     /// Connects to the first public address of the request's host, or throws <see cref="HttpRequestException"/>
     /// naming the refused address. For <see cref="SocketsHttpHandler.ConnectCallback"/>.
@@ -50,9 +57,7 @@ public static class DestinationAddresses
     {
         ArgumentNullException.ThrowIfNull(context);
         var host = context.DnsEndPoint.Host;
-        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        var addresses = await ResolveAsync(host, cancellationToken);
         var allowed = addresses.Where(IsPublic).ToArray();
         if (allowed.Length == 0)
         {

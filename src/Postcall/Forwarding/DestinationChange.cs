@@ -139,24 +139,18 @@ public sealed partial record DestinationChange(
     {
         ArgumentNullException.ThrowIfNull(url);
         IPAddress[] addresses;
-        if (IPAddress.TryParse(url.Host.Trim('[', ']'), out var literal))
+        try
         {
-            addresses = [literal];
+            addresses = await DestinationAddresses.ResolveAsync(url.IdnHost, cancellationToken);
         }
-        else
+        catch (System.Net.Sockets.SocketException)
         {
-            try
-            {
-                addresses = await Dns.GetHostAddressesAsync(url.IdnHost, cancellationToken);
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                return null;
-            }
+            return null;
         }
 
+        var literal = url.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6;
         return addresses.FirstOrDefault(a => !DestinationAddresses.IsPublic(a)) is { } blocked
-            ? $"url: {(literal is null ? $"{url.Host} resolves to {blocked}, which is" : $"{url.Host} is")} a private, loopback or link-local address; "
+            ? $"url: {(literal ? $"{url.Host} is" : $"{url.Host} resolves to {blocked}, which is")} a private, loopback or link-local address; "
                 + $"such destinations need {ForwardSettings.AllowPrivateVariable}=true."
             : null;
     }

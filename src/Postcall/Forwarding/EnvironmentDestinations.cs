@@ -20,7 +20,7 @@ public static class EnvironmentDestinations
     }
 
     /// <summary>The secret environment destinations are signed with.</summary>
-    public static async Task<string> SecretAsync(IForwardOutbox outbox, ForwardSettings settings, CancellationToken cancellationToken)
+    private static async Task<string> SecretAsync(IForwardOutbox outbox, ForwardSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(settings);

@@ -62,7 +62,7 @@ public sealed class ForwardSender(IHttpClientFactory clients, IPayloadStore stor
                 request.Headers.TryAddWithoutValidation("webhook-id", forward.Id);
                 request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
                 request.Headers.TryAddWithoutValidation("webhook-signature", signer.Finish());
-                request.Headers.TryAddWithoutValidation(EventTypeHeader, EventType(forward.Kind));
+                request.Headers.TryAddWithoutValidation(EventTypeHeader, ElevenLabs.PostCallClassifier.TypeOf(forward.Kind));
                 request.Headers.TryAddWithoutValidation(ConversationHeader, forward.ConversationId.Value);
                 request.Headers.TryAddWithoutValidation(AttemptHeader, number.ToString(CultureInfo.InvariantCulture));
                 request.Headers.UserAgent.ParseAdd($"Postcall/{service.AppVersion}");
@@ -135,13 +135,6 @@ public sealed class ForwardSender(IHttpClientFactory clients, IPayloadStore stor
             writer.WriteEndObject();
         });
     }
-
-    /// <summary>The <c>type</c> ElevenLabs gives this kind of payload.</summary>
-    public static string EventType(PayloadKind kind) =>
-        kind == PayloadKind.Transcription ? ElevenLabs.PostCallClassifier.TranscriptionType
-        : kind == PayloadKind.Audio ? ElevenLabs.PostCallClassifier.AudioType
-        : kind == PayloadKind.Failure ? ElevenLabs.PostCallClassifier.FailureType
-        : kind.Name;
 
     private static async Task<string?> ReadStartAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -41,7 +41,7 @@ public sealed record ForwardSettings
             }
         }
 
-        var secret = string.IsNullOrWhiteSpace(read(SecretVariable)) ? null : read(SecretVariable)!.Trim();
+        var secret = read(SecretVariable) is { } secretText && !string.IsNullOrWhiteSpace(secretText) ? secretText.Trim() : null;
         if (secret is not null && !WebhookSigner.IsValidSecret(secret))
         {
             errors.Add($"{SecretVariable} must be whsec_ followed by base64 of 24 to 64 bytes (try: echo whsec_$(openssl rand -base64 32)).");

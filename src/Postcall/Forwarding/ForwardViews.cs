@@ -1,5 +1,3 @@
-using Postcall.Storage;
-
 namespace Postcall.Forwarding;
 
 /// <summary>A destination as the API shows it. Its secret and header values only to admin key holders.</summary>
@@ -63,8 +61,8 @@ public sealed record ForwardView(
         f.Id,
         f.DestinationId,
         f.ConversationId.Value,
-        f.Kind == PayloadKind.Audio || f.Kind == PayloadKind.Transcription || f.Kind == PayloadKind.Failure ? f.Kind.Name : "other",
-        ForwardSender.EventType(f.Kind),
+        f.Kind.WireName,
+        ElevenLabs.PostCallClassifier.TypeOf(f.Kind),
         ForwardStatuses.Name(f.Status),
         f.Attempts,
         f.CreatedAt,

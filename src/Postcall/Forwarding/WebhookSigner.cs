@@ -49,8 +49,8 @@ public sealed class WebhookSigner : IDisposable
         return Convert.TryFromBase64String(secret[SecretPrefix.Length..], buffer, out var written) && written is >= 24 and <= 64;
     }
 
-    private static byte[] KeyOf(string secret) =>
-        Convert.FromBase64String(secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[SecretPrefix.Length..] : secret);
+    /// <summary>Every secret reaching here passed <see cref="IsValidSecret"/> or came from <see cref="NewSecret"/>.</summary>
+    private static byte[] KeyOf(string secret) => Convert.FromBase64String(secret[SecretPrefix.Length..]);
 
     public void Dispose() => _hmac.Dispose();
 }

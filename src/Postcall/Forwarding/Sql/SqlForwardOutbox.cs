@@ -96,8 +96,7 @@ public abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
                 }
             }
 
-            var destinations = await ReadDestinationsAsync(connection, transaction, cancellationToken);
-            var accepting = destinations.Where(d => d.Accepts(delivery.Kind, delivery.AgentId)).ToList();
+            var accepting = await AcceptingAsync(connection, transaction, delivery, cancellationToken);
             if (accepting.Count == 0 && delivery.Kind != PayloadKind.Audio)
             {
                 return [];
@@ -129,8 +128,7 @@ public abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
         ArgumentNullException.ThrowIfNull(delivery);
         return RunAsync("forward_again", async (connection, transaction) =>
         {
-            var destinations = await ReadDestinationsAsync(connection, transaction, cancellationToken);
-            var accepting = destinations.Where(d => d.Accepts(delivery.Kind, delivery.AgentId)).ToList();
+            var accepting = await AcceptingAsync(connection, transaction, delivery, cancellationToken);
             return await InsertForwardsAsync(connection, transaction, delivery, accepting, () => TimeSpan.Zero, cancellationToken);
         }, cancellationToken);
     }
@@ -278,6 +276,10 @@ public abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
             await ExecuteAsync(connection, transaction, "DELETE FROM postcall_deliveries WHERE conversation_id = @id;", cancellationToken, ("id", id.Value));
             return await ExecuteAsync(connection, transaction, "DELETE FROM postcall_forwards WHERE conversation_id = @id;", cancellationToken, ("id", id.Value));
         }, cancellationToken);
+
+    private static async Task<IReadOnlyList<Destination>> AcceptingAsync(DbConnection connection, DbTransaction transaction, AcceptedDelivery delivery,
+        CancellationToken cancellationToken) =>
+        [.. (await ReadDestinationsAsync(connection, transaction, cancellationToken)).Where(d => d.Accepts(delivery.Kind, delivery.AgentId))];
 
     /// <summary>Time-ordered, so ids sort roughly as forwards were made.</summary>
     private static string NewForwardId() => "fwd_" + Guid.CreateVersion7().ToString("N");
