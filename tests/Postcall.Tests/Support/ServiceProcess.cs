@@ -13,8 +13,20 @@ public sealed class ServiceProcess : IDisposable
     private readonly ConcurrentQueue<string> _output = new();
 
     public ServiceProcess(string workingDirectory, Dictionary<string, string> environment, params string[] args)
+        : this([], workingDirectory, environment, args)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardError = true, RedirectStandardOutput = true };
+    }
+
+    /// <param name="launcher">A command the service runs under (strace and its options), or none.</param>
+    public ServiceProcess(IReadOnlyList<string> launcher, string workingDirectory, Dictionary<string, string> environment, params string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(launcher);
+        var info = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet") { WorkingDirectory = workingDirectory, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in launcher.Skip(1).Concat(launcher.Count > 0 ? ["dotnet"] : []))
+        {
+            info.ArgumentList.Add(arg);
+        }
+
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "postcall.dll"));
         foreach (var arg in args)
         {

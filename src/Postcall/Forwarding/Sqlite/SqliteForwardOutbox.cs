@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Postcall.Forwarding.Sql;
+using Postcall.Storage;
 
 namespace Postcall.Forwarding.Sqlite;
 
@@ -9,7 +10,7 @@ namespace Postcall.Forwarding.Sqlite;
 /// The outbox of one machine: <c>.postcall/outbox.db</c> beside the payloads. WAL with <c>synchronous=FULL</c>, so a
 /// commit is on disk before it returns, like a payload. Unlike the index
 /// next to it, it is never deleted or recreated: a damaged file stops forwarding and says so, and is restored from a backup.
-/// One connection and one writer, which commits what callers queued meanwhile together (group commit).
+/// One connection and one writer, which commits what callers queued meanwhile together (<see cref="GroupCommit{TBatch}"/>).
 /// </summary>
 public sealed class SqliteForwardOutbox(string path, TimeProvider time) : SqlForwardOutbox(time)
 {
@@ -47,11 +48,8 @@ public sealed class SqliteForwardOutbox(string path, TimeProvider time) : SqlFor
     private const int SqliteIoError = 10;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly System.Threading.Channels.Channel<Queued> _queue =
-        System.Threading.Channels.Channel.CreateUnbounded<Queued>(new() { SingleReader = true });
-
     private SqliteConnection? _connection;
-    private Task? _writer;
+    private OutboxWriter? _writer;
 
     /// <summary>Where the outbox of a service whose local state is under <paramref name="payloadPath"/> lives.</summary>
     public static string PathUnder(string payloadPath) =>
@@ -74,7 +72,7 @@ public sealed class SqliteForwardOutbox(string path, TimeProvider time) : SqlFor
             try
             {
                 _connection = await OpenAsync(cancellationToken);
-                _writer = Task.Run(WriteAsync, CancellationToken.None);
+                _writer = new OutboxWriter(_connection, path);
             }
             catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
             {
@@ -146,104 +144,71 @@ public sealed class SqliteForwardOutbox(string path, TimeProvider time) : SqlFor
 
     protected override async Task<T> RunAsync<T>(string operation, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
-        if (_connection is null)
+        if (_writer is null)
         {
             await InitializeAsync(cancellationToken);
         }
 
-        var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        T value = default!;
-        var queued = new Queued(operation,
-            async (connection, transaction) => value = await work(connection, transaction),
-            () => result.TrySetResult(value),
-            e => result.TrySetException(e),
-            cancellationToken);
-        if (!_queue.Writer.TryWrite(queued))
-        {
-            throw new OutboxUnavailableException($"The outbox {path} is closed.", new ObjectDisposedException(nameof(SqliteForwardOutbox)));
-        }
-
-        return await result.Task;
-    }
-
-    /// <summary>One caller's work, run in the next batch; its result is given out only once the batch is on disk.</summary>
-    private sealed record Queued(string Operation, Func<DbConnection, DbTransaction, Task> Run, Action Succeed, Action<Exception> Fail, CancellationToken Token);
-
-    /// <summary>
-    /// Group commit: whatever callers queued while the last batch was being flushed runs now, each in a savepoint of
-    /// one transaction, and one commit (one fsync of the WAL) makes them all durable before any of them is answered.
-    /// One caller's failure rolls back its own savepoint only.
-    /// </summary>
-    private async Task WriteAsync()
-    {
         var connection = _connection!;
-        var batch = new List<Queued>();
-        while (await _queue.Reader.WaitToReadAsync())
+        return await _writer!.RunAsync(async transaction =>
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
-            {
-                batch.Add(next);
-            }
-
-            var done = new List<Queued>(batch.Count);
             try
             {
-                await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-                foreach (var item in batch)
-                {
-                    if (item.Token.IsCancellationRequested)
-                    {
-                        item.Fail(new OperationCanceledException(item.Token));
-                        continue;
-                    }
-
-                    await transaction.SaveAsync("item");
-                    try
-                    {
-                        await item.Run(connection, transaction);
-                        await transaction.ReleaseAsync("item");
-                        done.Add(item);
-                    }
-                    catch (Exception e) when (e is not SqliteException { SqliteErrorCode: SqliteFull or SqliteIoError })
-                    {
-                        await transaction.RollbackAsync("item");
-                        item.Fail(e is SqliteException ? new OutboxUnavailableException($"The outbox {path} failed ({item.Operation}): {e.Message}", e) : e);
-                    }
-                }
-
-                await transaction.CommitAsync();
+                return await work(connection, transaction);
             }
-            catch (Exception e) when (e is SqliteException or InvalidOperationException)
+            catch (SqliteException e) when (e.SqliteErrorCode is not (SqliteFull or SqliteIoError))
             {
-                // The batch is not on disk: nobody in it is answered as if it were.
-                var failure = new OutboxUnavailableException($"The outbox {path} could not commit: {e.Message}", e);
-                foreach (var item in done)
-                {
-                    item.Fail(failure);
-                }
-
-                foreach (var item in batch.Except(done))
-                {
-                    item.Fail(failure);
-                }
-
-                continue;
+                throw new OutboxUnavailableException($"The outbox {path} failed ({operation}): {e.Message}", e);
             }
+        }, cancellationToken);
+    }
 
-            foreach (var item in done)
+    /// <summary>
+    /// The outbox's group commit: whatever callers queued while the last batch was being flushed runs now, each in a
+    /// savepoint of one transaction, and one commit (one fsync of the WAL) makes them all durable before any of them
+    /// is answered. One caller's failure rolls back its own savepoint only; a full disk or an I/O error fails the batch.
+    /// </summary>
+    private sealed class OutboxWriter(SqliteConnection connection, string path) : GroupCommit<SqliteTransaction>(MaxBatch)
+    {
+        protected override async Task<SqliteTransaction> BeginAsync() => (SqliteTransaction)await connection.BeginTransactionAsync();
+
+        protected override async Task RunStepAsync(SqliteTransaction batch, Func<SqliteTransaction, Task> work)
+        {
+            await batch.SaveAsync("item");
+            try
             {
-                item.Succeed();
+                await work(batch);
             }
+            catch (Exception e) when (!FailsBatch(e))
+            {
+                await batch.RollbackAsync("item");
+                throw;
+            }
+
+            await batch.ReleaseAsync("item");
         }
+
+        protected override Task FlushAsync(SqliteTransaction batch) => batch.CommitAsync();
+
+        protected override ValueTask EndAsync(SqliteTransaction batch) => batch.DisposeAsync();
+
+        protected override bool FailsBatch(Exception exception) => exception is SqliteException { SqliteErrorCode: SqliteFull or SqliteIoError };
+
+        protected override Exception Failure(Exception exception) => exception switch
+        {
+            SqliteException or InvalidOperationException => new OutboxUnavailableException($"The outbox {path} could not commit: {exception.Message}", exception),
+            _ => exception,
+        };
+
+        protected override Exception Closed() =>
+            new OutboxUnavailableException($"The outbox {path} is closed.", new ObjectDisposedException(nameof(SqliteForwardOutbox)));
     }
 
     public override async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
         if (_writer is not null)
         {
-            await _writer;
+            await _writer.DisposeAsync();
         }
 
         await _gate.WaitAsync();

@@ -4,8 +4,8 @@ namespace Postcall.Storage.Files;
 
 /// <summary>
 /// Durable payload files under <c>&lt;root&gt;/&lt;cid&gt;/&lt;cid&gt;_&lt;kind&gt;</c>. A payload appears only whole:
-/// written to a temp file in <c>&lt;root&gt;/.postcall/tmp</c>, fsynced, renamed onto its name, and the folders
-/// fsynced, all before the caller may answer 200.
+/// written to a temp file in <c>&lt;root&gt;/.postcall/tmp</c>, flushed, renamed onto its name, and flushed again,
+/// all before the caller may answer 200; the flushes are shared by every delivery in flight (group commit).
 /// </summary>
 public sealed class FilePayloadStore : IPayloadStore
 {
@@ -14,7 +14,12 @@ public sealed class FilePayloadStore : IPayloadStore
     /// <summary>The readiness probe's folders: a leading dot, so never a conversation.</summary>
     private const string ProbePrefix = ".ready-";
 
+    /// <summary>A temp file this large flushes its own bytes rather than waiting for the shared flush.</summary>
+    private const long OwnFlushBytes = 1024 * 1024;
+
     private readonly string _displayRoot;
+    private readonly object _flushGate = new();
+    private FileSystemFlush? _flush;
 
     /// <param name="root">As configured; a relative root is taken from <paramref name="baseDirectory"/>.</param>
     /// <param name="baseDirectory">Defaults to the working directory, as the earlier service resolved it.</param>
@@ -110,7 +115,13 @@ public sealed class FilePayloadStore : IPayloadStore
     });
 
     /// <summary>Gives the root back for another service to take.</summary>
-    public void Dispose() => Spool.Dispose();
+    public void Dispose()
+    {
+        // Lets any queued flush finish before the root is given back.
+        _flush?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _flush = null;
+        Spool.Dispose();
+    }
 
     public string DirectoryFor(ConversationId id) => Path.Combine(Root, id.Value);
 
@@ -172,12 +183,46 @@ public sealed class FilePayloadStore : IPayloadStore
     /// <summary>
     /// Makes <paramref name="temp"/> the conversation's payload of <paramref name="kind"/>. Identical bytes already
     /// stored make it a duplicate (the stored file is untouched); different bytes replace it atomically.
+    /// <para>
+    /// The order is today's guarantee, with the flushes shared (<see cref="FileSystemFlush"/>): the bytes are durable
+    /// before the file gets its name (a power cut never leaves a half-written payload under a payload's name), and the
+    /// name is durable before this returns. A large file flushes its own bytes, so a recording never holds up the
+    /// flush that small deliveries share.
+    /// </para>
     /// </summary>
-    public Task<StoredPayload> CommitAsync(TempPayload temp, ConversationId id, PayloadKind kind, CancellationToken cancellationToken = default)
+    public async Task<StoredPayload> CommitAsync(TempPayload temp, ConversationId id, PayloadKind kind, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(temp);
         cancellationToken.ThrowIfCancellationRequested();
-        return StorageException.Guard(() => DurableIo.Shared.RunAsync(() => Commit(temp, id, kind)));
+        var flush = Flush();
+        var large = temp.Length >= OwnFlushBytes;
+        await StorageException.Guard(async () =>
+        {
+            if (large)
+            {
+                await DurableIo.Shared.RunAsync(() =>
+                {
+                    temp.FlushToDisk();
+                    temp.Close();
+                    return true;
+                });
+            }
+            else
+            {
+                temp.Close();
+                await flush.FlushAsync(CancellationToken.None);
+            }
+        });
+
+        // Naming a small file is a few metadata calls that need no flush: cheaper here than a hop to another thread. A
+        // large one may first be compared byte for byte with a stored copy, which is not for a request thread.
+        var stored = large
+            ? await StorageException.Guard(() => DurableIo.Shared.RunAsync(() => Place(temp, id, kind)))
+            : StorageException.Guard(() => Place(temp, id, kind));
+
+        // Also for a duplicate: the first copy's rename may not be flushed yet when this answer goes out.
+        await flush.FlushAsync(CancellationToken.None);
+        return stored;
     }
 
     /// <summary>
@@ -199,11 +244,9 @@ public sealed class FilePayloadStore : IPayloadStore
             return payloads;
         }));
 
-    private StoredPayload Commit(TempPayload temp, ConversationId id, PayloadKind kind)
+    /// <summary>Gives the durable temp file its name, unless the same bytes are there already.</summary>
+    private StoredPayload Place(TempPayload temp, ConversationId id, PayloadKind kind)
     {
-        temp.FlushToDisk();
-        temp.Close();
-
         var directory = DirectoryFor(id);
         var target = PathFor(id, kind);
         var duplicate = FileComparison.SameContent(target, temp.Path);
@@ -214,10 +257,21 @@ public sealed class FilePayloadStore : IPayloadStore
             temp.Committed = true;
         }
 
-        // Also for a duplicate: the first copy's rename may not be flushed yet when this answer goes out.
-        DirectorySync.Flush(directory);
-        DirectorySync.Flush(Root);
         return new StoredPayload(Describe(kind, new FileInfo(target)), Path.Combine(_displayRoot, id.Value, kind.FileName(id)), duplicate);
+    }
+
+    /// <summary>The group commit of this root, opened at the first commit (the root exists by then).</summary>
+    private FileSystemFlush Flush()
+    {
+        if (Volatile.Read(ref _flush) is { } flush)
+        {
+            return flush;
+        }
+
+        lock (_flushGate)
+        {
+            return _flush ??= StorageException.Guard(() => new FileSystemFlush(Root));
+        }
     }
 
     private static PayloadObject Describe(PayloadKind kind, FileInfo file) =>

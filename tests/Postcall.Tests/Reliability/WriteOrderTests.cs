@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Postcall.Tests.Support;
+
+namespace Postcall.Tests.Reliability;
+
+/// <summary>
+/// The power-loss argument (docs/architecture.md, "Why a 200 survives a power cut") checked on the real system calls:
+/// the service runs under strace while deliveries arrive at once (new, duplicate, replacing, small and large), and
+/// for every 200 it sent the trace must show, in this order: the payload's bytes written to its temp file, a flush
+/// of them (a <c>syncfs</c>, or an <c>fsync</c> of that file) begun after the last write and finished before the
+/// rename; the rename onto the payload's name; a <c>syncfs</c> begun after that rename and finished before the 200
+/// left. A duplicate's 200 is held to the rename of the copy it matched. Flushes must also be shared.
+/// </summary>
+public sealed partial class WriteOrderTests(ITestOutputHelper output) : IDisposable
+{
+    private const string Strace = "/usr/bin/strace";
+
+    private readonly string _workDir = Directory.CreateTempSubdirectory("postcall-order-").FullName;
+
+    public void Dispose() => Directory.Delete(_workDir, recursive: true);
+
+    [Fact]
+    public async Task Every_200_follows_a_flush_of_its_bytes_then_its_rename_then_a_flush_of_the_rename()
+    {
+        Assert.True(File.Exists(Strace), "strace is needed for this test: apt-get install strace (see the README)");
+        var root = Path.Combine(_workDir, "payloads");
+        var trace = Path.Combine(_workDir, "trace.txt");
+        var port = ServiceProcess.FreePort();
+        string[] launcher = [Strace, "-f", "-ttt", "-T", "-s", "2000", "-o", trace,
+            "-e", "trace=openat,close,write,pwrite64,writev,fsync,fdatasync,syncfs,rename,renameat,renameat2,sendto,sendmsg"];
+        var (answers, duplicates) = (0, 0);
+        using (var service = new ServiceProcess(launcher, _workDir, new()
+        {
+            ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
+            ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = root,
+            ["LOG_LEVEL"] = "WARNING",
+        }, "--urls", $"http://127.0.0.1:{port}"))
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
+            await service.WaitForHealthAsync(client);
+
+            var random = new Random(7);
+            var bodies = Enumerable.Range(0, 48).Select(i => Transcription($"order-{i}", random)).ToList();
+            var large = new byte[1536 * 1024];
+            random.NextBytes(large);
+            List<byte[]> firstWave =
+            [
+                .. bodies,
+                .. bodies.Take(8),                                    // duplicates racing their originals
+                .. Enumerable.Range(0, 6).Select(i => Transcription($"order-{i}", random)), // replacements
+                Encoding.UTF8.GetBytes(Deliveries.Audio("order-audio-small", [.. large.Take(40_000)])),
+                Encoding.UTF8.GetBytes(Deliveries.Audio("order-audio-large", large)),  // flushes its own bytes
+            ];
+            List<byte[]> secondWave = [.. bodies.Skip(20).Take(8)];  // duplicates of what is stored by now
+
+            foreach (var wave in new[] { firstWave, secondWave })
+            {
+                var results = await Task.WhenAll(wave.Select(async body =>
+                {
+                    using var response = await client.SendAsync(Deliveries.SignedRequest(body), TestContext.Current.CancellationToken);
+                    var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+                    Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {text}");
+                    return text.Contains("\"duplicate\":true", StringComparison.Ordinal);
+                }));
+                answers += results.Length;
+                duplicates += results.Count(d => d);
+            }
+        }
+
+        var events = Parse(await File.ReadAllLinesAsync(trace, TestContext.Current.CancellationToken));
+        output.WriteLine($"{answers} answers ({duplicates} duplicates), {events.Responses.Count} 200s in the trace, "
+            + $"{events.Syncs.Count} syncfs, {events.Renames.Count} renames");
+        Assert.True(duplicates > 0, "no duplicate was answered; the duplicate rule went unchecked");
+        Assert.Equal(answers, events.Responses.Count);
+
+        foreach (var response in events.Responses)
+        {
+            // The renames that could back this 200: onto its name, finished before it went out. Its own is among
+            // them; a duplicate's is the copy it matched; a delivery raced by a replacement may see the other's too.
+            var renames = events.Renames.Where(r => r.Target.EndsWith("/" + response.FileName, StringComparison.Ordinal) && r.End < response.Start).ToList();
+            Assert.True(renames.Count > 0, $"a 200 for {response.FileName} went out before any rename onto that name");
+
+            Assert.True(renames.Any(rename => events.Syncs.Any(s => s.Start > rename.End && s.End < response.Start)),
+                $"the 200 for {response.FileName} went out before a flush that began after its rename had finished");
+
+            Assert.True(renames.Any(rename =>
+                    events.LastWrite.TryGetValue(rename.Source, out var written)
+                    && events.Syncs.Concat(events.FileFlushes.GetValueOrDefault(rename.Source) ?? []).Any(f => f.Start > written && f.End < rename.Start)
+                    && events.Syncs.Any(s => s.Start > rename.End && s.End < response.Start)),
+                $"{response.FileName}: no rename onto it had both its bytes flushed before it and itself flushed before the 200");
+        }
+
+        // Group commit: without it, each delivery would flush on its own.
+        Assert.True(events.Syncs.Count < answers, $"{events.Syncs.Count} syncfs calls for {answers} deliveries: flushes were not shared");
+        Assert.True(events.FileFlushes.Count >= 1, "the large recording did not flush its own bytes");
+    }
+
+    private static byte[] Transcription(string conversationId, Random random) => Encoding.UTF8.GetBytes(
+        Deliveries.Transcription(conversationId).Replace("Hello", $"Hello {random.Next()} {new string('x', random.Next(100, 3000))}", StringComparison.Ordinal));
+
+    private sealed record Span(double Start, double End);
+
+    private sealed record Rename(string Source, string Target, double Start, double End);
+
+    private sealed record Answer(string FileName, double Start);
+
+    private sealed class Events
+    {
+        public List<Span> Syncs { get; } = [];
+
+        public List<Rename> Renames { get; } = [];
+
+        public List<Answer> Responses { get; } = [];
+
+        /// <summary>When each temp file was last written to (the end of the call).</summary>
+        public Dictionary<string, double> LastWrite { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>fsync/fdatasync calls on each temp file.</summary>
+        public Dictionary<string, List<Span>> FileFlushes { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Reads strace's <c>-f -ttt -T</c> output: "tid start name(args) = result &lt;seconds&gt;", or a call split in
+    /// two lines ("&lt;unfinished ...&gt;", then "&lt;... name resumed&gt;") when another thread's call came between.
+    /// Lines are in the order things happened, so file descriptors are followed from openat to close.
+    /// </summary>
+    private static Events Parse(IEnumerable<string> lines)
+    {
+        var events = new Events();
+        var unfinished = new Dictionary<string, (double Start, string Head)>(StringComparer.Ordinal);
+        var temps = new Dictionary<int, string>();
+        foreach (var line in lines)
+        {
+            var match = LineFormat().Match(line);
+            if (!match.Success)
+            {
+                continue;
+            }
+
+            var (tid, time, text) = (match.Groups[1].Value, double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), match.Groups[3].Value);
+            if (text.EndsWith("<unfinished ...>", StringComparison.Ordinal))
+            {
+                unfinished[tid] = (time, text[..^"<unfinished ...>".Length]);
+                continue;
+            }
+
+            var start = time;
+            if (Resumed().Match(text) is { Success: true } resumed)
+            {
+                if (!unfinished.Remove(tid, out var head))
+                {
+                    continue;
+                }
+
+                (start, text) = (head.Start, head.Head + resumed.Groups[2].Value);
+            }
+
+            if (Completed().Match(text) is not { Success: true } call)
+            {
+                continue;
+            }
+
+            var (name, args, result) = (call.Groups[1].Value, call.Groups[2].Value, call.Groups[3].Value);
+            var end = start + double.Parse(call.Groups[4].Value, CultureInfo.InvariantCulture);
+            var fd = FirstNumber().Match(args) is { Success: true } n ? int.Parse(n.Value, CultureInfo.InvariantCulture) : -1;
+            switch (name)
+            {
+                case "openat" when args.Contains("/.postcall/tmp/", StringComparison.Ordinal) && args.Contains("O_CREAT", StringComparison.Ordinal)
+                    && int.TryParse(result, CultureInfo.InvariantCulture, out var opened) && opened >= 0:
+                    temps[opened] = Quoted().Match(args).Groups[1].Value;
+                    break;
+                case "close":
+                    temps.Remove(fd);
+                    break;
+                case "write" or "pwrite64" or "writev" when temps.TryGetValue(fd, out var written):
+                    events.LastWrite[written] = end;
+                    break;
+                case "write" or "sendto" or "sendmsg" or "writev" when args.Contains("HTTP/1.1 200 OK", StringComparison.Ordinal):
+                    if (PayloadPath().Match(args) is { Success: true } path)
+                    {
+                        events.Responses.Add(new Answer(Path.GetFileName(path.Groups[1].Value), start));
+                    }
+
+                    break;
+                case "fsync" or "fdatasync" when temps.TryGetValue(fd, out var flushed):
+                    events.FileFlushes.TryAdd(flushed, []);
+                    events.FileFlushes[flushed].Add(new Span(start, end));
+                    break;
+                case "syncfs" when result == "0":
+                    events.Syncs.Add(new Span(start, end));
+                    break;
+                case "rename" or "renameat" or "renameat2" when result == "0":
+                    var names = Quoted().Matches(args);
+                    events.Renames.Add(new Rename(names[0].Groups[1].Value, names[1].Groups[1].Value, start, end));
+                    break;
+            }
+        }
+
+        return events;
+    }
+
+    [GeneratedRegex(@"^(\d+)\s+(\d+\.\d+)\s+(.*)$")]
+    private static partial Regex LineFormat();
+
+    [GeneratedRegex(@"^<\.\.\. (\w+) resumed>(.*)$")]
+    private static partial Regex Resumed();
+
+    [GeneratedRegex(@"^(\w+)\((.*)\)\s+=\s+(\S+).*<(\d+\.\d+)>$")]
+    private static partial Regex Completed();
+
+    [GeneratedRegex(@"^\d+")]
+    private static partial Regex FirstNumber();
+
+    [GeneratedRegex("\"([^\"]*)\"")]
+    private static partial Regex Quoted();
+
+    /// <summary>The stored file's path in the answer (JSON inside strace's quoting: <c>\"file_path\":\"…\"</c>).</summary>
+    [GeneratedRegex(@"\\""file_path\\"":\\""([^""\\]*)\\""")]
+    private static partial Regex PayloadPath();
+}
