@@ -152,6 +152,8 @@ public abstract class ConversationIndexContract : IAsyncLifetime
     {
         await StoreAsync("kept", PayloadKind.Transcription, Call("kept", 100, text: "before"));
         await StoreAsync("dropped", PayloadKind.Transcription, Call("dropped", 200));
+        // A read waits for what deliveries queued, so from here the index holds both as they were stored.
+        Assert.Equal(["dropped", "kept"], await IdsAsync(new ConversationQuery()));
         // Behind the index's back: a new conversation, a changed one, a removed one.
         Directory.CreateDirectory(Store.DirectoryFor(Id("missed")));
         await File.WriteAllBytesAsync(Store.PathFor(Id("missed"), PayloadKind.Transcription), Call("missed", 300), Cancel);

@@ -7,22 +7,31 @@ namespace Postcall.Index.Sqlite;
 
 /// <summary>
 /// The embedded index: a SQLite file beside the payloads, a cache of the store. Deliveries queue the conversations
-/// they wrote; one background loop writes them in batches (one SQLite transaction each), re-reading each from the
-/// store. At start-up it opens the file, replacing it when corrupt, and catches up with the store. Nothing here can
-/// fail a delivery: the payloads are already durable.
+/// they wrote and answer without waiting; one background loop writes them in batches (one SQLite transaction each),
+/// re-reading each from the store. A read waits (briefly) for what was queued before it, so whoever got a 200 finds
+/// the call in the next list. At start-up it opens the file, replacing it when corrupt, and catches up with the
+/// store. Nothing here can fail or slow a delivery: the payloads are already durable.
 /// </summary>
 public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayloadStore store, PostcallMetrics metrics,
     IHostApplicationLifetime lifetime, ILogger<SqliteConversationIndex> logger) : BackgroundService, IConversationIndex
 {
-    private const int BatchSize = 128;
+    private const int BatchSize = 512;
 
-    /// <summary>How long a stored delivery waits for the index before answering anyway.</summary>
-    private static readonly TimeSpan RecordWait = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// How long the writer lets deliveries gather before writing them, unless a read is waiting. One transaction for
+    /// many conversations costs far less than one each (FTS5 writes and merges a segment per commit), and a new call
+    /// still shows within a second.
+    /// </summary>
+    private static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a read waits for the deliveries queued before it before answering from the index as it is.</summary>
+    private static readonly TimeSpan ReadWait = TimeSpan.FromSeconds(2);
 
     /// <summary>An index that would not open is tried again at most this often, not on every delivery.</summary>
     private static readonly TimeSpan ReopenInterval = TimeSpan.FromSeconds(30);
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _readerWaiting = new(0);
     private readonly TaskCompletionSource _firstOpen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _open;
     private long _nextOpenAttempt;
@@ -34,34 +43,59 @@ public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayl
 
     public Task WhenOpenedAsync(CancellationToken cancellationToken) => _firstOpen.Task.WaitAsync(cancellationToken);
 
-    /// <summary>
-    /// Waits a bounded time for the index to take the conversation, so a caller who just stored it can list it.
-    /// A slow index holds a delivery's answer no longer than that; the write still happens when its turn comes.
-    /// </summary>
-    public async Task RecordAsync(ConversationId id, PayloadRecord stored, CancellationToken cancellationToken)
+    /// <summary>Queues the conversation for the writer; the delivery's answer does not wait for it.</summary>
+    public Task RecordAsync(ConversationId id, PayloadRecord stored, CancellationToken cancellationToken)
     {
-        try
-        {
-            await RefreshAsync(id).WaitAsync(RecordWait, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            IndexBehind(logger, RecordWait.TotalSeconds);
-        }
+        _ = RefreshAsync(id.Value);
+        return Task.CompletedTask;
     }
 
     /// <summary>Re-reads the conversation (now gone from the store), which removes its row.</summary>
-    public Task RemoveAsync(ConversationId id, CancellationToken cancellationToken) => RefreshAsync(id).WaitAsync(cancellationToken);
+    public Task RemoveAsync(ConversationId id, CancellationToken cancellationToken) => RefreshAsync(id.Value).WaitAsync(cancellationToken);
 
-    public Task<ConversationPage> ListAsync(ConversationQuery query, CancellationToken cancellationToken) =>
-        Guard(() => index.List(query));
+    public async Task<ConversationPage> ListAsync(ConversationQuery query, CancellationToken cancellationToken)
+    {
+        await CaughtUpAsync(cancellationToken);
+        return Guard(() => index.List(query));
+    }
 
-    public Task<ConversationFacts?> FindAsync(ConversationId id, CancellationToken cancellationToken) => Guard(() => index.Find(id.Value));
+    public async Task<ConversationFacts?> FindAsync(ConversationId id, CancellationToken cancellationToken)
+    {
+        await CaughtUpAsync(cancellationToken);
+        return Guard(() => index.Find(id.Value));
+    }
 
-    public Task<IReadOnlyList<ConversationId>> StartedBeforeAsync(long cutoff, int limit, CancellationToken cancellationToken) =>
-        Guard<IReadOnlyList<ConversationId>>(() => [.. index.StartedBefore(cutoff, limit).Select(ConversationId.Parse)]);
+    public async Task<IReadOnlyList<ConversationId>> StartedBeforeAsync(long cutoff, int limit, CancellationToken cancellationToken)
+    {
+        await CaughtUpAsync(cancellationToken);
+        return Guard<IReadOnlyList<ConversationId>>(() => [.. index.StartedBefore(cutoff, limit).Select(ConversationId.Parse)]);
+    }
 
-    public Task<long> CountAsync(CancellationToken cancellationToken) => Guard(index.Count);
+    public Task<long> CountAsync(CancellationToken cancellationToken) => Task.FromResult(Guard(index.Count));
+
+    /// <summary>
+    /// Waits until the writer has taken every conversation queued before this call, at most <see cref="ReadWait"/>:
+    /// the queue is in order, so a marker behind them is done when they are. Past that the read answers from the
+    /// index as it is (the writer is slow or failing, and says so in the log).
+    /// </summary>
+    private async Task CaughtUpAsync(CancellationToken cancellationToken)
+    {
+        if (!_open)
+        {
+            return;
+        }
+
+        try
+        {
+            var caughtUp = RefreshAsync(Marker);
+            _readerWaiting.Release();
+            await caughtUp.WaitAsync(ReadWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            IndexBehind(logger, ReadWait.TotalSeconds);
+        }
+    }
 
     public async Task<RebuildReport> RebuildAsync(bool everything, CancellationToken cancellationToken)
     {
@@ -70,6 +104,8 @@ public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayl
             throw new IndexUnavailableException($"The index {index.Path} is not open.");
         }
 
+        // What deliveries queued goes in first, so the rebuild judges the index as they left it.
+        await CaughtUpAsync(cancellationToken);
         try
         {
             return await IndexRebuild.RunAsync(index.RebuildFrom(store), store, everything, cancellationToken);
@@ -81,9 +117,9 @@ public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayl
     }
 
     /// <summary>Queues the conversation; completes with whether the index now reflects its payloads.</summary>
-    private Task<bool> RefreshAsync(ConversationId id)
+    private Task<bool> RefreshAsync(string id)
     {
-        var pending = new Pending(id.Value, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(id, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
         {
             pending.Done.SetResult(false);
@@ -92,7 +128,7 @@ public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayl
         return pending.Done.Task;
     }
 
-    private Task<T> Guard<T>(Func<T> query)
+    private T Guard<T>(Func<T> query)
     {
         if (!_open)
         {
@@ -101,7 +137,7 @@ public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayl
 
         try
         {
-            return Task.FromResult(query());
+            return query();
         }
         catch (SqliteException e)
         {
@@ -129,6 +165,11 @@ public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayl
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
+                await _readerWaiting.WaitAsync(GatherWindow, stoppingToken);
+                while (_readerWaiting.Wait(0, CancellationToken.None))
+                {
+                }
+
                 await DrainAsync(batch);
             }
         }
@@ -180,7 +221,7 @@ public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayl
         {
             if (_open || OpenLate())
             {
-                unreadable = await index.RefreshAsync(batch.Select(p => p.ConversationId).Distinct(StringComparer.Ordinal),
+                unreadable = await index.RefreshAsync(batch.Select(p => p.ConversationId).Where(id => id != Marker).Distinct(StringComparer.Ordinal),
                     id => IndexRebuild.ReadAsync(store, id, CancellationToken.None));
                 ok = true;
             }
@@ -252,6 +293,9 @@ public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayl
         }
     }
 
+    /// <summary>Queued by a read to learn when what was queued before it is written; no conversation id is empty.</summary>
+    private const string Marker = "";
+
     private sealed record Pending(string ConversationId, TaskCompletionSource<bool> Done);
 
     [LoggerMessage(EventId = 3000, EventName = "IndexCaughtUp", Level = LogLevel.Information,
@@ -271,6 +315,6 @@ public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayl
     private static partial void WriteFailed(ILogger logger, int count, string errorType, string errorMessage);
 
     [LoggerMessage(EventId = 3004, EventName = "IndexBehind", Level = LogLevel.Debug,
-        Message = "Index busy: answered before it took the conversation (waited {Seconds} s); it follows shortly")]
+        Message = "Index busy: a read answered before the index took the deliveries queued before it (waited {Seconds} s); they follow shortly")]
     private static partial void IndexBehind(ILogger logger, double seconds);
 }
