@@ -18,7 +18,8 @@ public sealed class Base64StreamDecoder(IBufferWriter<byte> output)
 
     private static readonly SearchValues<byte> Whitespace = SearchValues.Create(" \t\r\n"u8);
 
-    private readonly byte[] _window = new byte[WindowSize];
+    // Taken at the first base64 byte: most bodies carry no audio, and a window per delivery would be most of its garbage.
+    private byte[]? _window;
     private int _pending;
 
     public bool IsInvalid { get; private set; }
@@ -37,6 +38,7 @@ public sealed class Base64StreamDecoder(IBufferWriter<byte> output)
 
     private void Keep(ReadOnlySpan<byte> base64)
     {
+        _window ??= new byte[WindowSize];
         while (!IsInvalid && !base64.IsEmpty)
         {
             var take = Math.Min(base64.Length, WindowSize - _pending);
@@ -66,13 +68,14 @@ public sealed class Base64StreamDecoder(IBufferWriter<byte> output)
     private void DecodeWindow(bool isFinalBlock)
     {
         // Mid-stream only whole quads; the last one to three characters wait for the rest.
-        var source = _window.AsSpan(0, isFinalBlock ? _pending : _pending / 4 * 4);
+        var window = _window ?? [];
+        var source = window.AsSpan(0, isFinalBlock ? _pending : _pending / 4 * 4);
         var destination = output.GetSpan(Base64.GetMaxDecodedFromUtf8Length(source.Length) + 3);
         var status = Base64.DecodeFromUtf8(source, destination, out var consumed, out var written, isFinalBlock);
         output.Advance(written);
         BytesWritten += written;
 
-        var rest = _window.AsSpan(consumed, _pending - consumed);
+        var rest = window.AsSpan(consumed, _pending - consumed);
         IsInvalid = status switch
         {
             OperationStatus.Done => false,
@@ -82,7 +85,7 @@ public sealed class Base64StreamDecoder(IBufferWriter<byte> output)
             _ => true,
         };
 
-        rest.CopyTo(_window);
+        rest.CopyTo(window);
         _pending = rest.Length;
     }
 

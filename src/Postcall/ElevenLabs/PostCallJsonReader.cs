@@ -10,25 +10,28 @@ namespace Postcall.ElevenLabs;
 public static class PostCallJsonReader
 {
     private const int ChunkSize = 256 * 1024;
+    private const int MinChunkSize = 4 * 1024;
 
-    public static async Task<ReadOutcome> ReadAsync(TempPayload spool, IPayloadStore store, CancellationToken cancellationToken)
+    /// <param name="inMemory">The same bytes as <paramref name="spool"/>, when the receiver kept them: read instead of the file.</param>
+    public static async Task<ReadOutcome> ReadAsync(TempPayload spool, IPayloadStore store, CancellationToken cancellationToken,
+        ReadOnlyMemory<byte>? inMemory = null)
     {
         ArgumentNullException.ThrowIfNull(spool);
         ArgumentNullException.ThrowIfNull(store);
-        var decoded = new ArrayBufferWriter<byte>(ChunkSize);
+        // Grows only when there is audio to decode: a transcription allocates nothing large.
+        var decoded = new ArrayBufferWriter<byte>();
         var scanner = new PostCallBodyScanner(decoded);
         TempPayload? audio = null;
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
-            await using (var input = spool.OpenRead())
+            if (inMemory is { } bytes)
             {
-                int read;
-                while (!scanner.IsInvalidJson && (read = await input.ReadAsync(buffer.AsMemory(0, ChunkSize), cancellationToken)) > 0)
-                {
-                    scanner.Feed(buffer.AsSpan(0, read));
-                    audio = await DrainAsync(decoded, audio, store, cancellationToken);
-                }
+                scanner.Feed(bytes.Span);
+                audio = await DrainAsync(decoded, audio, store, cancellationToken);
+            }
+            else
+            {
+                audio = await ScanFileAsync(spool, scanner, decoded, store, cancellationToken);
             }
 
             var valid = scanner.Complete();
@@ -50,11 +53,44 @@ public static class PostCallJsonReader
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             if (audio is not null)
             {
                 await audio.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>Feeds the spool file to the scanner piece by piece; returns the temp file the audio went to, if any.</summary>
+    private static async Task<TempPayload?> ScanFileAsync(TempPayload spool, PostCallBodyScanner scanner, ArrayBufferWriter<byte> decoded,
+        IPayloadStore store, CancellationToken cancellationToken)
+    {
+        TempPayload? audio = null;
+        var chunk = (int)Math.Clamp(spool.Length, MinChunkSize, ChunkSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(chunk);
+        try
+        {
+            await using var input = spool.OpenRead();
+            int read;
+            while (!scanner.IsInvalidJson && (read = await input.ReadAsync(buffer.AsMemory(0, chunk), cancellationToken)) > 0)
+            {
+                scanner.Feed(buffer.AsSpan(0, read));
+                audio = await DrainAsync(decoded, audio, store, cancellationToken);
+            }
+
+            return audio;
+        }
+        catch
+        {
+            if (audio is not null)
+            {
+                await audio.DisposeAsync();
+            }
+
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
@@ -18,7 +17,6 @@ namespace Postcall.ElevenLabs;
 public sealed partial class PostCallReceiver(PostcallSettings settings, IPayloadStore store, UnverifiedSpool unverified, TimeProvider time,
     PostcallMetrics metrics, IConversationIndex index, Forwarding.ForwardIntake forwarding, ILogger<PostCallReceiver> logger)
 {
-    private const int ChunkSize = 256 * 1024;
 
     /// <summary>Event types this version does not know that it has stored since it started: each is logged once.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _newEventTypes = new(StringComparer.Ordinal);
@@ -99,10 +97,12 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, IPayload
         }
 
         await using var spool = store.CreateTemp();
+        // A body that says its length and fits one buffer is also kept in memory, so parsing it need not read it back.
+        using var received = new SpooledBody(request.ContentLength);
         using (ticket)
         {
             // Until its signature is checked, the body counts against its client's and everyone's unverified bounds.
-            if (await SpoolAsync(context, check, spool, ticket) is { } spoolRejection)
+            if (await SpoolAsync(context, check, spool, ticket, received) is { } spoolRejection)
             {
                 return (null, default, spoolRejection);
             }
@@ -118,7 +118,7 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, IPayload
         var reading = Stopwatch.GetTimestamp();
         var read = format.IsMultipart
             ? await MultipartAudioReader.ReadAsync(spool, format.Boundary!, store, context.RequestAborted)
-            : await PostCallJsonReader.ReadAsync(spool, store, context.RequestAborted);
+            : await PostCallJsonReader.ReadAsync(spool, store, context.RequestAborted, received.Whole);
         if (read.Payload is not { } payload)
         {
             return (null, default, read.Rejection);
@@ -153,54 +153,49 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, IPayload
         return (stored, payload.Kind, null);
     }
 
-    private async Task<Rejection?> SpoolAsync(HttpContext context, SignatureCheck check, TempPayload spool, UnverifiedSpool.Ticket ticket)
+    private async Task<Rejection?> SpoolAsync(HttpContext context, SignatureCheck check, TempPayload spool, UnverifiedSpool.Ticket ticket, SpooledBody body)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = settings.MaxBodyBytes;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        try
+        long total = 0;
+        while (true)
         {
-            long total = 0;
-            while (true)
+            var space = body.Space;
+            int read;
+            try
             {
-                int read;
-                try
-                {
-                    read = await context.Request.Body.ReadAsync(buffer.AsMemory(0, ChunkSize), context.RequestAborted);
-                }
-                catch (BadHttpRequestException e)
-                {
-                    var (code, message) = ErrorCodes.ForStatus(e.StatusCode);
-                    return new Rejection(e.StatusCode, code, message);
-                }
-
-                if (read == 0)
-                {
-                    return null;
-                }
-
-                total += read;
-                context.Outcome().BodyBytes = total;
-                if (total > settings.MaxBodyBytes)
-                {
-                    return TooLarge();
-                }
-
-                if (ticket.Reserve(read) is { } refusal)
-                {
-                    return SpoolRejection(refusal);
-                }
-
-                check.Append(buffer.AsSpan(0, read));
-                await spool.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+                read = await context.Request.Body.ReadAsync(space, context.RequestAborted);
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            catch (BadHttpRequestException e)
+            {
+                var (code, message) = ErrorCodes.ForStatus(e.StatusCode);
+                return new Rejection(e.StatusCode, code, message);
+            }
+
+            if (read == 0)
+            {
+                return null;
+            }
+
+            total += read;
+            context.Outcome().BodyBytes = total;
+            if (total > settings.MaxBodyBytes)
+            {
+                return TooLarge();
+            }
+
+            if (ticket.Reserve(read) is { } refusal)
+            {
+                return SpoolRejection(refusal);
+            }
+
+            var piece = space[..read];
+            check.Append(piece.Span);
+            await spool.WriteAsync(piece, context.RequestAborted);
+            body.Advance(read);
         }
     }
 
