@@ -11,8 +11,8 @@ namespace Postcall.Tests.Reliability;
 /// the service runs under strace while deliveries arrive at once (new, duplicate, replacing, small and large), and
 /// for every 200 it sent the trace must show, in this order: the payload's bytes written to its temp file, a flush
 /// of them (a <c>syncfs</c>, or an <c>fsync</c> of that file) begun after the last write and finished before the
-/// rename; the rename onto the payload's name; a <c>syncfs</c> begun after that rename and finished before the 200
-/// left. A duplicate's 200 is held to the rename of the copy it matched. Flushes must also be shared.
+/// rename; the rename onto the payload's name; a flush of the rename (a <c>syncfs</c>, or <c>fsync</c>s of the
+/// conversation folder and the root) begun after it and finished before the 200 left. A duplicate's 200 is held to the rename of the copy it matched. Flushes must also be shared.
 /// </summary>
 public sealed partial class WriteOrderTests(ITestOutputHelper output) : IDisposable
 {
@@ -83,19 +83,32 @@ public sealed partial class WriteOrderTests(ITestOutputHelper output) : IDisposa
             var renames = events.Renames.Where(r => r.Target.EndsWith("/" + response.FileName, StringComparison.Ordinal) && r.End < response.Start).ToList();
             Assert.True(renames.Count > 0, $"a 200 for {response.FileName} went out before any rename onto that name");
 
-            Assert.True(renames.Any(rename => events.Syncs.Any(s => s.Start > rename.End && s.End < response.Start)),
+            Assert.True(renames.Any(rename => NameFlushed(events, rename, response, root)),
                 $"the 200 for {response.FileName} went out before a flush that began after its rename had finished");
 
             Assert.True(renames.Any(rename =>
                     events.LastWrite.TryGetValue(rename.Source, out var written)
                     && events.Syncs.Concat(events.FileFlushes.GetValueOrDefault(rename.Source) ?? []).Any(f => f.Start > written && f.End < rename.Start)
-                    && events.Syncs.Any(s => s.Start > rename.End && s.End < response.Start)),
+                    && NameFlushed(events, rename, response, root)),
                 $"{response.FileName}: no rename onto it had both its bytes flushed before it and itself flushed before the 200");
         }
 
         // Group commit: without it, each delivery would flush on its own.
         Assert.True(events.Syncs.Count < answers, $"{events.Syncs.Count} syncfs calls for {answers} deliveries: flushes were not shared");
-        Assert.True(events.FileFlushes.Count >= 1, "the large recording did not flush its own bytes");
+        Assert.True(events.FileFlushes.Keys.Any(path => path.Contains("/.postcall/tmp/", StringComparison.Ordinal)),
+            "the large recording did not flush its own bytes");
+    }
+
+    /// <summary>
+    /// A flush of the rename began after it and ended before the answer: a syncfs, or (a large file) an fsync of the
+    /// conversation folder and then of the root.
+    /// </summary>
+    private static bool NameFlushed(Events events, Rename rename, Answer response, string root)
+    {
+        bool Within(Span f) => f.Start > rename.End && f.End < response.Start;
+        var folder = Path.GetDirectoryName(rename.Target)!;
+        return events.Syncs.Any(Within)
+            || ((events.FileFlushes.GetValueOrDefault(folder) ?? []).Any(Within) && (events.FileFlushes.GetValueOrDefault(root) ?? []).Any(Within));
     }
 
     private static byte[] Transcription(string conversationId, Random random) => Encoding.UTF8.GetBytes(
@@ -118,7 +131,7 @@ public sealed partial class WriteOrderTests(ITestOutputHelper output) : IDisposa
         /// <summary>When each temp file was last written to (the end of the call).</summary>
         public Dictionary<string, double> LastWrite { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>fsync/fdatasync calls on each temp file.</summary>
+        /// <summary>fsync/fdatasync calls on each file or folder, by path.</summary>
         public Dictionary<string, List<Span>> FileFlushes { get; } = new(StringComparer.Ordinal);
     }
 
@@ -131,7 +144,7 @@ public sealed partial class WriteOrderTests(ITestOutputHelper output) : IDisposa
     {
         var events = new Events();
         var unfinished = new Dictionary<string, (double Start, string Head)>(StringComparer.Ordinal);
-        var temps = new Dictionary<int, string>();
+        var temps = new Dictionary<int, string>(); // open descriptors and what they name
         foreach (var line in lines)
         {
             var match = LineFormat().Match(line);
@@ -168,9 +181,8 @@ public sealed partial class WriteOrderTests(ITestOutputHelper output) : IDisposa
             var fd = FirstNumber().Match(args) is { Success: true } n ? int.Parse(n.Value, CultureInfo.InvariantCulture) : -1;
             switch (name)
             {
-                case "openat" when args.Contains("/.postcall/tmp/", StringComparison.Ordinal) && args.Contains("O_CREAT", StringComparison.Ordinal)
-                    && int.TryParse(result, CultureInfo.InvariantCulture, out var opened) && opened >= 0:
-                    temps[opened] = Quoted().Match(args).Groups[1].Value;
+                case "openat" when int.TryParse(result, CultureInfo.InvariantCulture, out var opened) && opened >= 0:
+                    temps[opened] = Quoted().Match(args).Groups[1].Value; // a temp file, or a folder to fsync
                     break;
                 case "close":
                     temps.Remove(fd);

@@ -186,8 +186,8 @@ public sealed class FilePayloadStore : IPayloadStore
     /// <para>
     /// The order is today's guarantee, with the flushes shared (<see cref="FileSystemFlush"/>): the bytes are durable
     /// before the file gets its name (a power cut never leaves a half-written payload under a payload's name), and the
-    /// name is durable before this returns. A large file flushes its own bytes, so a recording never holds up the
-    /// flush that small deliveries share.
+    /// name is durable before this returns. A large file (a recording) flushes its own bytes and folders with
+    /// fsync, so it never holds up the flush that small deliveries share, nor makes it write back its spool.
     /// </para>
     /// </summary>
     public async Task<StoredPayload> CommitAsync(TempPayload temp, ConversationId id, PayloadKind kind, CancellationToken cancellationToken = default)
@@ -220,8 +220,23 @@ public sealed class FilePayloadStore : IPayloadStore
             ? await StorageException.Guard(() => DurableIo.Shared.RunAsync(() => Place(temp, id, kind)))
             : StorageException.Guard(() => Place(temp, id, kind));
 
-        // Also for a duplicate: the first copy's rename may not be flushed yet when this answer goes out.
-        await flush.FlushAsync(CancellationToken.None);
+        // Also for a duplicate: the first copy's rename may not be flushed yet when this answer goes out. A large
+        // file flushes its folders itself: a syncfs now would also write back its spool (the base64 body, about to
+        // be deleted), tens of MB that nothing needs on disk.
+        if (large)
+        {
+            await StorageException.Guard(() => DurableIo.Shared.RunAsync(() =>
+            {
+                DirectorySync.Flush(DirectoryFor(id));
+                DirectorySync.Flush(Root);
+                return true;
+            }));
+        }
+        else
+        {
+            await flush.FlushAsync(CancellationToken.None);
+        }
+
         return stored;
     }
 
