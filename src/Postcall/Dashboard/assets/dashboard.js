@@ -3,7 +3,7 @@
 "use strict";
 
 const KEY_STORAGE = "postcall.apiKey";
-const POLL_MS = 5000;
+const POLL_MS = 1000;
 const PAGE_SIZE = 50;
 
 const state = { items: [], next: null, selected: null, pollTimer: null, searchTimer: null, generation: 0 };
