@@ -17,7 +17,6 @@ namespace Postcall.ElevenLabs;
 public sealed partial class PostCallReceiver(PostcallSettings settings, IPayloadStore store, UnverifiedSpool unverified, TimeProvider time,
     PostcallMetrics metrics, IConversationIndex index, Forwarding.ForwardIntake forwarding, ILogger<PostCallReceiver> logger)
 {
-
     /// <summary>Event types this version does not know that it has stored since it started: each is logged once.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _newEventTypes = new(StringComparer.Ordinal);
 

@@ -12,7 +12,7 @@ public interface IConversationIndex
 {
     /// <summary>
     /// True when a delivery is not stored until the index has recorded it (PostgreSQL, shared by instances); false
-    /// when the index is a cache of the store that a delivery never waits on for long (SQLite).
+    /// when the index is a cache of the store that a delivery does not wait for (SQLite; its reads wait instead).
     /// </summary>
     bool IsPartOfCommit { get; }
 

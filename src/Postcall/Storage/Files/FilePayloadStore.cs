@@ -194,7 +194,7 @@ public sealed class FilePayloadStore : IPayloadStore
     {
         ArgumentNullException.ThrowIfNull(temp);
         cancellationToken.ThrowIfCancellationRequested();
-        var flush = Flush();
+        var flush = SharedFlush();
         var large = temp.Length >= OwnFlushBytes;
         await StorageException.Guard(async () =>
         {
@@ -276,7 +276,7 @@ public sealed class FilePayloadStore : IPayloadStore
     }
 
     /// <summary>The group commit of this root, opened at the first commit (the root exists by then).</summary>
-    private FileSystemFlush Flush()
+    private FileSystemFlush SharedFlush()
     {
         if (Volatile.Read(ref _flush) is { } flush)
         {
