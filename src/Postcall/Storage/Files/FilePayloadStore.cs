@@ -190,53 +190,39 @@ public sealed class FilePayloadStore : IPayloadStore
     /// fsync, so it never holds up the flush that small deliveries share, nor makes it write back its spool.
     /// </para>
     /// </summary>
-    public async Task<StoredPayload> CommitAsync(TempPayload temp, ConversationId id, PayloadKind kind, CancellationToken cancellationToken = default)
+    public Task<StoredPayload> CommitAsync(TempPayload temp, ConversationId id, PayloadKind kind, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(temp);
         cancellationToken.ThrowIfCancellationRequested();
+        return StorageException.Guard(() => temp.Length >= OwnFlushBytes
+            ? DurableIo.Shared.RunAsync(() => CommitLarge(temp, id, kind))
+            : CommitSmallAsync(temp, id, kind));
+    }
+
+    /// <summary>Both flushes shared with every delivery in flight; naming it is a few metadata calls, done here.</summary>
+    private async Task<StoredPayload> CommitSmallAsync(TempPayload temp, ConversationId id, PayloadKind kind)
+    {
         var flush = SharedFlush();
-        var large = temp.Length >= OwnFlushBytes;
-        await StorageException.Guard(async () =>
-        {
-            if (large)
-            {
-                await DurableIo.Shared.RunAsync(() =>
-                {
-                    temp.FlushToDisk();
-                    temp.Close();
-                    return true;
-                });
-            }
-            else
-            {
-                temp.Close();
-                await flush.FlushAsync(CancellationToken.None);
-            }
-        });
+        temp.Close();
+        await flush.FlushAsync(CancellationToken.None);
+        var stored = Place(temp, id, kind);
+        // Also for a duplicate: the first copy's rename may not be flushed yet when this answer goes out.
+        await flush.FlushAsync(CancellationToken.None);
+        return stored;
+    }
 
-        // Naming a small file is a few metadata calls that need no flush: cheaper here than a hop to another thread. A
-        // large one may first be compared byte for byte with a stored copy, which is not for a request thread.
-        var stored = large
-            ? await StorageException.Guard(() => DurableIo.Shared.RunAsync(() => Place(temp, id, kind)))
-            : StorageException.Guard(() => Place(temp, id, kind));
-
-        // Also for a duplicate: the first copy's rename may not be flushed yet when this answer goes out. A large
-        // file flushes its folders itself: a syncfs now would also write back its spool (the base64 body, about to
-        // be deleted), tens of MB that nothing needs on disk.
-        if (large)
-        {
-            await StorageException.Guard(() => DurableIo.Shared.RunAsync(() =>
-            {
-                DirectorySync.Flush(DirectoryFor(id));
-                DirectorySync.Flush(Root);
-                return true;
-            }));
-        }
-        else
-        {
-            await flush.FlushAsync(CancellationToken.None);
-        }
-
+    /// <summary>
+    /// A recording flushes its own bytes and folders, in one step off the request threads (its comparison with a
+    /// stored copy may read megabytes). A shared syncfs would also write back its spool, the base64 body about to be
+    /// deleted: tens of MB nothing needs on disk.
+    /// </summary>
+    private StoredPayload CommitLarge(TempPayload temp, ConversationId id, PayloadKind kind)
+    {
+        temp.FlushToDisk();
+        temp.Close();
+        var stored = Place(temp, id, kind);
+        DirectorySync.Flush(DirectoryFor(id));
+        DirectorySync.Flush(Root);
         return stored;
     }
 
