@@ -17,13 +17,14 @@ public abstract class GroupCommit<TBatch> : IAsyncDisposable
 {
     private readonly Channel<Queued> _queue = Channel.CreateUnbounded<Queued>(new UnboundedChannelOptions { SingleReader = true });
     private readonly int _maxBatch;
-    private readonly object _startGate = new();
-    private Task? _loop;
+    private readonly Task _loop;
 
     protected GroupCommit(int maxBatch)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         _maxBatch = maxBatch;
+        // It only waits until a caller queues something, which cannot happen before construction ends.
+        _loop = Task.Run(LoopAsync);
     }
 
     /// <summary>How many batches have been flushed: lets a test or a benchmark see that flushes were shared.</summary>
@@ -40,7 +41,6 @@ public abstract class GroupCommit<TBatch> : IAsyncDisposable
     /// </summary>
     public async Task<T> RunAsync<T>(Func<TBatch, Task<T>>? step, CancellationToken cancellationToken = default)
     {
-        EnsureStarted();
         var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         T value = default!;
         var queued = new Queued(
@@ -79,17 +79,6 @@ public abstract class GroupCommit<TBatch> : IAsyncDisposable
 
     /// <summary>What a caller sees after <see cref="DisposeAsync"/>.</summary>
     protected abstract Exception Closed();
-
-    private void EnsureStarted()
-    {
-        if (_loop is null)
-        {
-            lock (_startGate)
-            {
-                _loop ??= Task.Run(LoopAsync);
-            }
-        }
-    }
 
     private async Task LoopAsync()
     {
@@ -182,16 +171,7 @@ public abstract class GroupCommit<TBatch> : IAsyncDisposable
     public virtual async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        Task? loop;
-        lock (_startGate)
-        {
-            loop = _loop;
-        }
-
-        if (loop is not null)
-        {
-            await loop;
-        }
+        await _loop;
 
         GC.SuppressFinalize(this);
     }
