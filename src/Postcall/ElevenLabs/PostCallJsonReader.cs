@@ -9,9 +9,6 @@ namespace Postcall.ElevenLabs;
 /// </summary>
 public static class PostCallJsonReader
 {
-    private const int ChunkSize = 256 * 1024;
-    private const int MinChunkSize = 4 * 1024;
-
     /// <param name="inMemory">The same bytes as <paramref name="spool"/>, when the receiver kept them: read instead of the file.</param>
     public static async Task<ReadOutcome> ReadAsync(TempPayload spool, IPayloadStore store, CancellationToken cancellationToken,
         ReadOnlyMemory<byte>? inMemory = null)
@@ -65,7 +62,7 @@ public static class PostCallJsonReader
         IPayloadStore store, CancellationToken cancellationToken)
     {
         TempPayload? audio = null;
-        var chunk = (int)Math.Clamp(spool.Length, MinChunkSize, ChunkSize);
+        var chunk = SpooledBody.BufferSizeFor(spool.Length);
         var buffer = ArrayPool<byte>.Shared.Rent(chunk);
         try
         {

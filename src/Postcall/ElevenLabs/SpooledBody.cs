@@ -22,8 +22,11 @@ internal sealed class SpooledBody : IDisposable
     {
         // One byte more than declared, so a body longer than it says is seen rather than cut.
         _whole = declaredLength is { } n && n < ChunkSize;
-        _buffer = ArrayPool<byte>.Shared.Rent(_whole ? (int)Math.Max(declaredLength!.Value + 1, MinChunkSize) : ChunkSize);
+        _buffer = ArrayPool<byte>.Shared.Rent(BufferSizeFor(_whole ? declaredLength!.Value + 1 : long.MaxValue));
     }
+
+    /// <summary>The buffer for reading a body of this many bytes in pieces: whole if small, else 256 KB at a time.</summary>
+    public static int BufferSizeFor(long length) => (int)Math.Clamp(length, MinChunkSize, ChunkSize);
 
     /// <summary>Where the next piece goes.</summary>
     public Memory<byte> Space => _whole && !_overflowed && _filled < _buffer.Length ? _buffer.AsMemory(_filled) : _buffer.AsMemory();
