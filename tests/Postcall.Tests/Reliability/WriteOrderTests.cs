@@ -86,11 +86,11 @@ public sealed partial class WriteOrderTests(ITestOutputHelper output) : IDisposa
             Assert.True(renames.Any(rename => NameFlushed(events, rename, response, root)),
                 $"the 200 for {response.FileName} went out before a flush that began after its rename had finished");
 
-            Assert.True(renames.Any(rename =>
-                    events.LastWrite.TryGetValue(rename.Source, out var written)
-                    && events.Syncs.Concat(events.FileFlushes.GetValueOrDefault(rename.Source) ?? []).Any(f => f.Start > written && f.End < rename.Start)
-                    && NameFlushed(events, rename, response, root)),
-                $"{response.FileName}: no rename onto it had both its bytes flushed before it and itself flushed before the 200");
+            Assert.True(renames.Any(rename => BytesFlushed(events, rename) && NameFlushed(events, rename, response, root)),
+                $"{response.FileName}: no rename onto it had both its bytes flushed before it and itself flushed before the 200 at {response.Start:F6}: "
+                + string.Join("; ", renames.Select(r => $"{r.Source} renamed {r.Start:F6}, last written "
+                    + (events.LastWrite.TryGetValue(r.Source, out var w) ? w.ToString("F6", CultureInfo.InvariantCulture) : "never seen")
+                    + $", bytes flushed {BytesFlushed(events, r)}, name flushed {NameFlushed(events, r, response, root)}")));
         }
 
         // Group commit: without it, each delivery would flush on its own.
@@ -98,6 +98,11 @@ public sealed partial class WriteOrderTests(ITestOutputHelper output) : IDisposa
         Assert.True(events.FileFlushes.Keys.Any(path => path.Contains("/.postcall/tmp/", StringComparison.Ordinal)),
             "the large recording did not flush its own bytes");
     }
+
+    /// <summary>A flush of the temp file's bytes began after its last write and ended before the rename.</summary>
+    private static bool BytesFlushed(Events events, Rename rename) =>
+        events.LastWrite.TryGetValue(rename.Source, out var written)
+        && events.Syncs.Concat(events.FileFlushes.GetValueOrDefault(rename.Source) ?? []).Any(f => f.Start > written && f.End < rename.Start);
 
     /// <summary>
     /// A flush of the rename began after it and ended before the answer: a syncfs, or (a large file) an fsync of the
@@ -156,11 +161,20 @@ public sealed partial class WriteOrderTests(ITestOutputHelper output) : IDisposa
             var (tid, time, text) = (match.Groups[1].Value, double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), match.Groups[3].Value);
             if (text.EndsWith("<unfinished ...>", StringComparison.Ordinal))
             {
-                unfinished[tid] = (time, text[..^"<unfinished ...>".Length]);
+                var head = text[..^"<unfinished ...>".Length];
+                unfinished[tid] = (time, head);
+                if (ClosingFd().Match(head) is { Success: true } closing)
+                {
+                    // The kernel frees the descriptor as close begins: another thread's openat may get the same
+                    // number and be reported before this close's end, so the descriptor is forgotten here.
+                    temps.Remove(int.Parse(closing.Groups[1].Value, CultureInfo.InvariantCulture));
+                }
+
                 continue;
             }
 
             var start = time;
+            var wasSplit = false;
             if (Resumed().Match(text) is { Success: true } resumed)
             {
                 if (!unfinished.Remove(tid, out var head))
@@ -168,7 +182,7 @@ public sealed partial class WriteOrderTests(ITestOutputHelper output) : IDisposa
                     continue;
                 }
 
-                (start, text) = (head.Start, head.Head + resumed.Groups[2].Value);
+                (start, text, wasSplit) = (head.Start, head.Head + resumed.Groups[2].Value, true);
             }
 
             if (Completed().Match(text) is not { Success: true } call)
@@ -184,7 +198,7 @@ public sealed partial class WriteOrderTests(ITestOutputHelper output) : IDisposa
                 case "openat" when int.TryParse(result, CultureInfo.InvariantCulture, out var opened) && opened >= 0:
                     temps[opened] = Quoted().Match(args).Groups[1].Value; // a temp file, or a folder to fsync
                     break;
-                case "close":
+                case "close" when !wasSplit:
                     temps.Remove(fd);
                     break;
                 case "write" or "pwrite64" or "writev" when temps.TryGetValue(fd, out var written):
@@ -225,6 +239,9 @@ public sealed partial class WriteOrderTests(ITestOutputHelper output) : IDisposa
 
     [GeneratedRegex(@"^\d+")]
     private static partial Regex FirstNumber();
+
+    [GeneratedRegex(@"^close\((\d+)")]
+    private static partial Regex ClosingFd();
 
     [GeneratedRegex("\"([^\"]*)\"")]
     private static partial Regex Quoted();
