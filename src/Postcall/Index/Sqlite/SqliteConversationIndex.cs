@@ -165,11 +165,7 @@ public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayl
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                await _readerWaiting.WaitAsync(GatherWindow, stoppingToken);
-                while (_readerWaiting.Wait(0, CancellationToken.None))
-                {
-                }
-
+                await GatherAsync(stoppingToken);
                 await DrainAsync(batch);
             }
         }
@@ -182,6 +178,19 @@ public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayl
 
         await catchingUp;
         index.Close();
+    }
+
+    /// <summary>
+    /// Lets deliveries gather for <see cref="GatherWindow"/>, or less once a read is waiting. The next batch serves
+    /// every read that signalled so far, so their signals are all taken, and the window after it is a full one again.
+    /// </summary>
+    private async Task GatherAsync(CancellationToken stoppingToken)
+    {
+        await _readerWaiting.WaitAsync(GatherWindow, stoppingToken);
+        while (_readerWaiting.CurrentCount > 0)
+        {
+            _readerWaiting.Wait(0, CancellationToken.None);
+        }
     }
 
     private async Task WhenStartedAsync(CancellationToken stoppingToken)
