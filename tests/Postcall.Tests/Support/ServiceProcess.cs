@@ -21,8 +21,9 @@ public sealed class ServiceProcess : IDisposable
     public ServiceProcess(IReadOnlyList<string> launcher, string workingDirectory, Dictionary<string, string> environment, params string[] args)
     {
         ArgumentNullException.ThrowIfNull(launcher);
-        var info = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet") { WorkingDirectory = workingDirectory, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in launcher.Skip(1).Concat(launcher.Count > 0 ? ["dotnet"] : []))
+        string[] command = [.. launcher, "dotnet"];
+        var info = new ProcessStartInfo(command[0]) { WorkingDirectory = workingDirectory, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in command.Skip(1))
         {
             info.ArgumentList.Add(arg);
         }
