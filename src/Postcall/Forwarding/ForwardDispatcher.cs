@@ -14,6 +14,9 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan HealthInterval = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long a caller waits for the outbox to be opened after start-up before it is refused (a delivery: 503).</summary>
+    private static readonly TimeSpan ReadyWait = TimeSpan.FromSeconds(10);
+
     /// <summary>How long past its timeout a claim outlives a send, for the outbox write after it.</summary>
     private static readonly TimeSpan ClaimMargin = TimeSpan.FromMinutes(2);
 
@@ -51,6 +54,29 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
 
     /// <summary>Why the outbox could not be opened at the last try, while it is still not open; null otherwise.</summary>
     public string? OpenFailure => _synced.Task.IsCompleted ? null : _openFailure;
+
+    /// <summary>
+    /// Waits for <see cref="Ready"/>: what a delivery does before recording its forwards, and the API before it reads or
+    /// changes destinations, so neither sees the outbox without the environment's destinations. Throws
+    /// <see cref="OutboxUnavailableException"/> when opening it failed, or has not finished within <see cref="ReadyWait"/>.
+    /// </summary>
+    public async Task WhenReadyAsync()
+    {
+        if (OpenFailure is { } failure)
+        {
+            // Tried and failed: no use making the caller wait.
+            throw new OutboxUnavailableException(failure, new InvalidOperationException(failure));
+        }
+
+        try
+        {
+            await Ready.WaitAsync(ReadyWait);
+        }
+        catch (TimeoutException e)
+        {
+            throw new OutboxUnavailableException("The forwarding outbox has not opened yet (see the log).", e);
+        }
+    }
 
     private async Task SyncAsync(CancellationToken cancellationToken)
     {

@@ -247,6 +247,7 @@ public static class ForwardEndpoints
 
         try
         {
+            await dispatcher.WhenReadyAsync();
             var payloads = await store.PayloadsAsync(conversation, context.RequestAborted);
             if (payloads.Count == 0)
             {
@@ -291,6 +292,8 @@ public static class ForwardEndpoints
     {
         try
         {
+            // Right after start-up, the environment's destinations may not be in the outbox yet.
+            await context.RequestServices.GetRequiredService<ForwardDispatcher>().WhenReadyAsync();
             return await work();
         }
         catch (OutboxUnavailableException)

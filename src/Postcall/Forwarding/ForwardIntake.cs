@@ -11,29 +11,12 @@ namespace Postcall.Forwarding;
 /// </summary>
 public sealed class ForwardIntake(IForwardOutbox outbox, ForwardDispatcher dispatcher, ForwardSettings settings)
 {
-    /// <summary>How long a delivery waits for the outbox to be opened after start-up before it is answered 503.</summary>
-    private static readonly TimeSpan ReadyWait = TimeSpan.FromSeconds(10);
-
     /// <summary>Throws <see cref="OutboxUnavailableException"/> when the forwards cannot be recorded: the delivery must then not be answered 200.</summary>
     public async Task RecordAsync(PreparedPayload payload, StoredPayload stored)
     {
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(stored);
-        if (dispatcher.OpenFailure is { } failure)
-        {
-            // Tried and failed: no use making the sender wait.
-            throw new OutboxUnavailableException(failure, new InvalidOperationException(failure));
-        }
-
-        try
-        {
-            await dispatcher.Ready.WaitAsync(ReadyWait);
-        }
-        catch (TimeoutException e)
-        {
-            throw new OutboxUnavailableException("The forwarding outbox has not opened yet (see the log).", e);
-        }
-
+        await dispatcher.WhenReadyAsync();
         var delivery = new AcceptedDelivery(payload.Id, payload.Kind, stored.Payload.Version, payload.Envelope.AgentId, payload.Envelope.EventTimestamp);
         // Not cancelled with the request: the payload is stored, so its forwards are recorded even if the sender has gone.
         var forwards = await outbox.RecordDeliveryAsync(delivery, unlessRecorded: stored.Duplicate,

@@ -8,7 +8,7 @@ namespace Postcall.Observability;
 /// destinations even to find there are none), so without it this instance cannot answer a delivery: unhealthy.
 /// Whether destinations themselves are up never matters here.
 /// </summary>
-public sealed class OutboxReadinessCheck(IForwardOutbox outbox) : IHealthCheck
+public sealed class OutboxReadinessCheck(IForwardOutbox outbox, ForwardDispatcher dispatcher) : IHealthCheck
 {
     public const string Name = "outbox";
 
@@ -16,6 +16,8 @@ public sealed class OutboxReadinessCheck(IForwardOutbox outbox) : IHealthCheck
     {
         try
         {
+            // Ready once it is open and holds the environment's destinations, as a delivery needs it.
+            await dispatcher.WhenReadyAsync();
             var destinations = await outbox.DestinationsAsync(cancellationToken);
             return HealthCheckResult.Healthy($"{destinations.Count} forwarding destination(s); outbox in {outbox.Location}");
         }
