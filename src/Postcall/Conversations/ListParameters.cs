@@ -5,18 +5,49 @@ using Postcall.Index;
 
 namespace Postcall.Conversations;
 
-/// <summary>The query string of <c>GET /api/conversations</c>, checked into a <see cref="ConversationQuery"/>.</summary>
-public sealed record ListParameters(
-    [property: Description("Only this agent's conversations.")][FromQuery(Name = "agent_id")] string? AgentId,
-    [property: Description("ElevenLabs' status (done, failed, …), or initiation_failed for calls that never started.")][FromQuery(Name = "status")] string? Status,
-    [property: Description("success, failure or unknown, as ElevenLabs' analysis judged the call.")][FromQuery(Name = "call_successful")] string? CallSuccessful,
-    [property: Description("Started at or after: ISO 8601 date or date-time (UTC unless it says otherwise), or unix seconds.")][FromQuery(Name = "from")] string? From,
-    [property: Description("Started at or before; a bare date includes that whole day.")][FromQuery(Name = "to")] string? To,
-    [property: Description("Words to find in transcripts and summaries; all must match, the last as a prefix.")][FromQuery(Name = "q")] string? Q,
-    [property: Description("Page size, 1 to 200 (default 50).")][FromQuery(Name = "limit")] string? Limit,
-    [property: Description("next_cursor from the previous page.")][FromQuery(Name = "cursor")] string? Cursor,
-    [property: Description("missing: only calls whose transcription says has_audio but whose recording has not arrived 15 minutes later.")][FromQuery(Name = "audio")] string? Audio = null)
+/// <summary>
+/// The query string of <c>GET /api/conversations</c>, checked into a <see cref="ConversationQuery"/>. Settable
+/// properties rather than a positional record: the compile-time endpoint binding cannot call a constructor whose
+/// parameters are nullable strings.
+/// </summary>
+public sealed record ListParameters
 {
+    [Description("Only this agent's conversations.")]
+    [FromQuery(Name = "agent_id")]
+    public string? AgentId { get; init; }
+
+    [Description("ElevenLabs' status (done, failed, …), or initiation_failed for calls that never started.")]
+    [FromQuery(Name = "status")]
+    public string? Status { get; init; }
+
+    [Description("success, failure or unknown, as ElevenLabs' analysis judged the call.")]
+    [FromQuery(Name = "call_successful")]
+    public string? CallSuccessful { get; init; }
+
+    [Description("Started at or after: ISO 8601 date or date-time (UTC unless it says otherwise), or unix seconds.")]
+    [FromQuery(Name = "from")]
+    public string? From { get; init; }
+
+    [Description("Started at or before; a bare date includes that whole day.")]
+    [FromQuery(Name = "to")]
+    public string? To { get; init; }
+
+    [Description("Words to find in transcripts and summaries; all must match, the last as a prefix.")]
+    [FromQuery(Name = "q")]
+    public string? Q { get; init; }
+
+    [Description("Page size, 1 to 200 (default 50).")]
+    [FromQuery(Name = "limit")]
+    public string? Limit { get; init; }
+
+    [Description("next_cursor from the previous page.")]
+    [FromQuery(Name = "cursor")]
+    public string? Cursor { get; init; }
+
+    [Description("missing: only calls whose transcription says has_audio but whose recording has not arrived 15 minutes later.")]
+    [FromQuery(Name = "audio")]
+    public string? Audio { get; init; }
+
     private static readonly string[] Outcomes = ["success", "failure", "unknown"];
 
     /// <returns>The query, or null with <paramref name="problem"/> saying which parameter is wrong.</returns>
