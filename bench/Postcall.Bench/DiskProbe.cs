@@ -44,8 +44,8 @@ internal static class DiskProbe
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         Console.WriteLine(FormattableString.Invariant($"disk_writes_per_second={counts.Sum() / elapsed:0}"));
         // Left for bench/run's clean-up at the end. Deleted here, its tens of thousands of inodes would slow the next
-        // phase's file creation: ext4 skips recently freed inodes when it picks a new one, and without a journal (as on
-        // this benchmark's VM) it checks each of them for a minute after the delete.
+        // phase's file creation: without a journal (as on this benchmark's VM) ext4 avoids reusing an inode freed in
+        // the last few minutes, and checks each candidate when it picks a new one.
         return 0;
     }
 }
