@@ -34,7 +34,7 @@ public static class MultipartAudioReader
                         : null;
                     if (name == "audio" && audio is null)
                     {
-                        audio = store.CreateTemp();
+                        audio = store.CreatePayloadTemp();
                         await CopyAsync(section.Body, audio, cancellationToken);
                     }
                     else if (name == "conversation_id")

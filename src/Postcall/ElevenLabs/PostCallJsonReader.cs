@@ -98,7 +98,7 @@ public static class PostCallJsonReader
             return audio;
         }
 
-        audio ??= store.CreateTemp();
+        audio ??= store.CreatePayloadTemp();
         await audio.WriteAsync(decoded.WrittenMemory, cancellationToken);
         decoded.ResetWrittenCount();
         return audio;

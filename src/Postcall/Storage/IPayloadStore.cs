@@ -16,8 +16,14 @@ public interface IPayloadStore : IDisposable
     /// <summary>Takes this process's local state and sweeps what a crash left in it; returns how many temp files.</summary>
     int Initialize();
 
-    /// <summary>A local temp file to spool or decode a body into; it becomes a payload only through <see cref="CommitAsync"/>.</summary>
+    /// <summary>A local temp file to spool a body into; it becomes a payload only through <see cref="CommitAsync"/>.</summary>
     TempPayload CreateTemp();
+
+    /// <summary>
+    /// A local temp file for a payload taken out of a spooled body (a recording, decoded or cut from a multipart
+    /// body). Unlike a spool it is kept, so a store that will flush it to disk may start doing so as it grows.
+    /// </summary>
+    TempPayload CreatePayloadTemp();
 
     /// <summary>
     /// Makes <paramref name="temp"/> the conversation's payload of <paramref name="kind"/>, durably and whole, before it

@@ -71,25 +71,26 @@ public sealed class SpoolFolder : IDisposable
     /// <summary>Free space on the file system the temp files are written to, in bytes.</summary>
     public long AvailableFreeSpace() => new DriveInfo(Folder).AvailableFreeSpace;
 
-    public TempPayload CreateTemp() => StorageException.Guard(() =>
+    /// <param name="writeBackEvery">For a file that will be flushed: start writing it to disk every this many bytes.</param>
+    public TempPayload CreateTemp(long writeBackEvery = 0) => StorageException.Guard(() =>
     {
         try
         {
-            return OpenTemp();
+            return OpenTemp(writeBackEvery);
         }
         catch (DirectoryNotFoundException)
         {
             // Someone removed the folder while we run; put it back.
             Directory.CreateDirectory(TempDirectory);
-            return OpenTemp();
+            return OpenTemp(writeBackEvery);
         }
     });
 
-    private TempPayload OpenTemp()
+    private TempPayload OpenTemp(long writeBackEvery)
     {
         var path = Path.Combine(TempDirectory, $"{Guid.NewGuid():N}.tmp");
         var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.Asynchronous);
-        return new TempPayload(path, stream);
+        return new TempPayload(path, stream, writeBackEvery);
     }
 
     /// <summary>Gives the folder back for another process to take.</summary>

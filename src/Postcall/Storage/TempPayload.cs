@@ -7,12 +7,16 @@ namespace Postcall.Storage;
 public sealed class TempPayload : IAsyncDisposable
 {
     private readonly FileStream _stream;
+    private readonly long _writeBackEvery;
+    private long _writtenBack;
     private bool _closed;
 
-    internal TempPayload(string path, FileStream stream)
+    /// <param name="writeBackEvery">Start writing the file to disk each time this many more bytes are written; 0: never.</param>
+    internal TempPayload(string path, FileStream stream, long writeBackEvery = 0)
     {
         Path = path;
         _stream = stream;
+        _writeBackEvery = writeBackEvery;
     }
 
     public string Path { get; }
@@ -22,7 +26,22 @@ public sealed class TempPayload : IAsyncDisposable
     internal bool Committed { get; set; }
 
     public Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-        StorageException.Guard(async () => await _stream.WriteAsync(data, cancellationToken));
+        StorageException.Guard(async () =>
+        {
+            await _stream.WriteAsync(data, cancellationToken);
+            StartWriteback();
+        });
+
+    /// <summary>Hands the bytes written since the last time to the disk once there are enough of them.</summary>
+    private void StartWriteback()
+    {
+        var written = _stream.Position;
+        if (_writeBackEvery > 0 && written - _writtenBack >= _writeBackEvery)
+        {
+            Files.EarlyWriteback.Start(_stream.SafeFileHandle, _writtenBack, written - _writtenBack);
+            _writtenBack = written;
+        }
+    }
 
     /// <summary>Reads the file back from its start, e.g. to parse a spooled body.</summary>
     public Stream OpenRead() =>

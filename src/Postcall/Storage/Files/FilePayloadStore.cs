@@ -17,6 +17,9 @@ public sealed class FilePayloadStore : IPayloadStore
     /// <summary>A temp file this large flushes its own bytes rather than waiting for the shared flush.</summary>
     private const long OwnFlushBytes = 1024 * 1024;
 
+    /// <summary>How much of a recording being written is handed to the disk at a time.</summary>
+    private const long WritebackBytes = 8 * 1024 * 1024;
+
     private readonly string _displayRoot;
     private readonly object _flushGate = new();
     private FileSystemFlush? _flush;
@@ -43,6 +46,12 @@ public sealed class FilePayloadStore : IPayloadStore
     public SpoolFolder Spool { get; }
 
     public TempPayload CreateTemp() => Spool.CreateTemp();
+
+    /// <summary>
+    /// Committed with its own fsync (<see cref="OwnFlushBytes"/> and up): written to disk every
+    /// <see cref="WritebackBytes"/> as it grows, so that fsync finds little left to write.
+    /// </summary>
+    public TempPayload CreatePayloadTemp() => Spool.CreateTemp(WritebackBytes);
 
     /// <summary>
     /// Takes the root for this process (<see cref="RootInUseException"/> when another service holds it), creates the

@@ -50,6 +50,9 @@ public sealed class S3PayloadStore : IPayloadStore
 
     public TempPayload CreateTemp() => Spool.CreateTemp();
 
+    /// <summary>Uploaded, never flushed here: nothing to start early.</summary>
+    public TempPayload CreatePayloadTemp() => Spool.CreateTemp();
+
     public int Initialize()
     {
         if (_spool is not null)
