@@ -38,7 +38,7 @@ public sealed class TempPayload : IAsyncDisposable
         var written = _stream.Position;
         if (_writeBackEvery > 0 && written - _writtenBack >= _writeBackEvery)
         {
-            Files.EarlyWriteback.Start(_stream.SafeFileHandle, _writtenBack, written - _writtenBack);
+            EarlyWriteback.Start(_stream.SafeFileHandle, _writtenBack, written - _writtenBack);
             _writtenBack = written;
         }
     }

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace Postcall.Storage.Files;
+namespace Postcall.Storage;
 
 /// <summary>
 /// Asks the kernel to start writing a range of a file to disk now, without waiting for it (Linux
