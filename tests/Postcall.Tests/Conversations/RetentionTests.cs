@@ -24,14 +24,15 @@ public sealed class RetentionTests() : ApiTests(new() { [PostcallSettings.Retent
     [Fact]
     public async Task Conversations_older_than_the_retention_are_deleted_and_newer_ones_kept()
     {
-        await StoreStartedAsync("old-call", Now - (31 * 86_400));
-        await StoreStartedAsync("recent-call", Now - (29 * 86_400));
+        // Younger than the configured 30 days: the service's own sweep at start-up, whenever it runs, leaves both.
+        await StoreStartedAsync("old-call", Now - (11 * 86_400));
+        await StoreStartedAsync("recent-call", Now - (9 * 86_400));
 
-        Assert.Equal(1, await Service.SweepAsync(TimeSpan.FromDays(30), Ct));
+        Assert.Equal(1, await Service.SweepAsync(TimeSpan.FromDays(10), Ct));
         Assert.Equal(["recent-call"], await ListIdsAsync());
         Assert.False(Directory.Exists(Path.Combine(Factory.PayloadRoot, "old-call")));
 
-        Assert.Equal(0, await Service.SweepAsync(TimeSpan.FromDays(30), Ct));
+        Assert.Equal(0, await Service.SweepAsync(TimeSpan.FromDays(10), Ct));
     }
 
     [Fact]
