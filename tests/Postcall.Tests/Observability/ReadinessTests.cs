@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Postcall.Index;
 using Postcall.Tests.Support;
 
 namespace Postcall.Tests.Observability;
@@ -19,7 +21,9 @@ public sealed class ReadinessTests
         Assert.Equal(HttpStatusCode.OK, ready.Status);
         Assert.Equal("storage", ready.Data[0].GetProperty("name").GetString());
 
-        // A file where the service's state folder must be: nothing can be written under the root.
+        // A file where the service's state folder must be: nothing can be written under the root. The index opens in
+        // the background after start-up; until it has, it may still be creating its files in that folder.
+        await factory.Services.GetRequiredService<IConversationIndex>().WhenOpenedAsync(TestContext.Current.CancellationToken);
         var state = Path.Combine(factory.PayloadRoot, ".postcall");
         Directory.Delete(state, recursive: true);
         await File.WriteAllTextAsync(state, "in the way", TestContext.Current.CancellationToken);
