@@ -12,41 +12,24 @@ namespace Postcall.Tests.Reliability;
 /// recording gets <c>sync_file_range(SYNC_FILE_RANGE_WRITE)</c> calls over consecutive ranges from its start, all
 /// before its fsync, and the fsync still comes before the rename. The stored recording is byte for byte the one sent.
 /// </summary>
-public sealed partial class EarlyWritebackTests : IDisposable
+public sealed partial class EarlyWritebackTests
 {
-    private const string Strace = "/usr/bin/strace";
-
-    private readonly string _workDir = Directory.CreateTempSubdirectory("postcall-writeback-").FullName;
-
-    public void Dispose() => Directory.Delete(_workDir, recursive: true);
-
     [Fact]
     public async Task A_recording_is_written_to_disk_as_it_grows_and_flushed_before_its_rename()
     {
-        Assert.True(File.Exists(Strace), "strace is needed for this test: apt-get install strace (see the README)");
-        var root = Path.Combine(_workDir, "payloads");
-        var trace = Path.Combine(_workDir, "trace.txt");
-        var port = ServiceProcess.FreePort();
-        string[] launcher = [Strace, "-f", "-ttt", "-y", "-o", trace, "-e", "trace=sync_file_range,fsync,rename,renameat,renameat2"];
         var recording = new byte[20 * 1024 * 1024];
         new Random(11).NextBytes(recording);
-        using (var service = new ServiceProcess(launcher, _workDir, new()
+        using var service = await StracedService.StartAsync("-f", "-ttt", "-y", "-e", "trace=sync_file_range,fsync,rename,renameat,renameat2");
+        using (var response = await service.Client.SendAsync(Deliveries.SignedRequest(Encoding.UTF8.GetBytes(Deliveries.Audio("writeback-call", recording))),
+            TestContext.Current.CancellationToken))
         {
-            ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
-            ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = root,
-            ["LOG_LEVEL"] = "WARNING",
-        }, "--urls", $"http://127.0.0.1:{port}"))
-        {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
-            await service.WaitForHealthAsync(client);
-            using var response = await client.SendAsync(Deliveries.SignedRequest(Encoding.UTF8.GetBytes(Deliveries.Audio("writeback-call", recording))),
-                TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        Assert.Equal(recording, await File.ReadAllBytesAsync(Path.Combine(root, "writeback-call", "writeback-call_audio.mp3"), TestContext.Current.CancellationToken));
+        service.Stop();
+        Assert.Equal(recording, await File.ReadAllBytesAsync(Path.Combine(service.Root, "writeback-call", "writeback-call_audio.mp3"), TestContext.Current.CancellationToken));
 
-        var lines = Joined(await File.ReadAllLinesAsync(trace, TestContext.Current.CancellationToken));
+        var lines = Joined(await File.ReadAllLinesAsync(service.TracePath, TestContext.Current.CancellationToken));
         var rename = lines.Select(l => RenameLine().Match(l)).Single(m => m.Success && m.Groups["target"].Value.EndsWith("/writeback-call_audio.mp3", StringComparison.Ordinal));
         var temp = rename.Groups["source"].Value;
         var renamedAt = Time(rename);

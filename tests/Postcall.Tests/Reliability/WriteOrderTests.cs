@@ -14,63 +14,44 @@ namespace Postcall.Tests.Reliability;
 /// rename; the rename onto the payload's name; a flush of the rename (a <c>syncfs</c>, or <c>fsync</c>s of the
 /// conversation folder and the root) begun after it and finished before the 200 left. A duplicate's 200 is held to the rename of the copy it matched. Flushes must also be shared.
 /// </summary>
-public sealed partial class WriteOrderTests(ITestOutputHelper output) : IDisposable
+public sealed partial class WriteOrderTests(ITestOutputHelper output)
 {
-    private const string Strace = "/usr/bin/strace";
-
-    private readonly string _workDir = Directory.CreateTempSubdirectory("postcall-order-").FullName;
-
-    public void Dispose() => Directory.Delete(_workDir, recursive: true);
-
     [Fact]
     public async Task Every_200_follows_a_flush_of_its_bytes_then_its_rename_then_a_flush_of_the_rename()
     {
-        Assert.True(File.Exists(Strace), "strace is needed for this test: apt-get install strace (see the README)");
-        var root = Path.Combine(_workDir, "payloads");
-        var trace = Path.Combine(_workDir, "trace.txt");
-        var port = ServiceProcess.FreePort();
-        string[] launcher = [Strace, "-f", "-ttt", "-T", "-s", "2000", "-o", trace,
-            "-e", "trace=openat,close,write,pwrite64,writev,fsync,fdatasync,syncfs,rename,renameat,renameat2,sendto,sendmsg"];
         var (answers, duplicates) = (0, 0);
-        using (var service = new ServiceProcess(launcher, _workDir, new()
-        {
-            ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
-            ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = root,
-            ["LOG_LEVEL"] = "WARNING",
-        }, "--urls", $"http://127.0.0.1:{port}"))
-        {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
-            await service.WaitForHealthAsync(client);
+        using var service = await StracedService.StartAsync("-f", "-ttt", "-T", "-s", "2000",
+            "-e", "trace=openat,close,write,pwrite64,writev,fsync,fdatasync,syncfs,rename,renameat,renameat2,sendto,sendmsg");
+        var root = service.Root;
+        var random = new Random(7);
+        var bodies = Enumerable.Range(0, 48).Select(i => Transcription($"order-{i}", random)).ToList();
+        var large = new byte[1536 * 1024];
+        random.NextBytes(large);
+        List<byte[]> firstWave =
+        [
+            .. bodies,
+            .. bodies.Take(8),                                    // duplicates racing their originals
+            .. Enumerable.Range(0, 6).Select(i => Transcription($"order-{i}", random)), // replacements
+            Encoding.UTF8.GetBytes(Deliveries.Audio("order-audio-small", [.. large.Take(40_000)])),
+            Encoding.UTF8.GetBytes(Deliveries.Audio("order-audio-large", large)),  // flushes its own bytes
+        ];
+        List<byte[]> secondWave = [.. bodies.Skip(20).Take(8)];  // duplicates of what is stored by now
 
-            var random = new Random(7);
-            var bodies = Enumerable.Range(0, 48).Select(i => Transcription($"order-{i}", random)).ToList();
-            var large = new byte[1536 * 1024];
-            random.NextBytes(large);
-            List<byte[]> firstWave =
-            [
-                .. bodies,
-                .. bodies.Take(8),                                    // duplicates racing their originals
-                .. Enumerable.Range(0, 6).Select(i => Transcription($"order-{i}", random)), // replacements
-                Encoding.UTF8.GetBytes(Deliveries.Audio("order-audio-small", [.. large.Take(40_000)])),
-                Encoding.UTF8.GetBytes(Deliveries.Audio("order-audio-large", large)),  // flushes its own bytes
-            ];
-            List<byte[]> secondWave = [.. bodies.Skip(20).Take(8)];  // duplicates of what is stored by now
-
-            foreach (var wave in new[] { firstWave, secondWave })
+        foreach (var wave in new[] { firstWave, secondWave })
+        {
+            var results = await Task.WhenAll(wave.Select(async body =>
             {
-                var results = await Task.WhenAll(wave.Select(async body =>
-                {
-                    using var response = await client.SendAsync(Deliveries.SignedRequest(body), TestContext.Current.CancellationToken);
-                    var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-                    Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {text}");
-                    return text.Contains("\"duplicate\":true", StringComparison.Ordinal);
-                }));
-                answers += results.Length;
-                duplicates += results.Count(d => d);
-            }
+                using var response = await service.Client.SendAsync(Deliveries.SignedRequest(body), TestContext.Current.CancellationToken);
+                var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {text}");
+                return text.Contains("\"duplicate\":true", StringComparison.Ordinal);
+            }));
+            answers += results.Length;
+            duplicates += results.Count(d => d);
         }
 
-        var events = Parse(await File.ReadAllLinesAsync(trace, TestContext.Current.CancellationToken));
+        service.Stop();
+        var events = Parse(await File.ReadAllLinesAsync(service.TracePath, TestContext.Current.CancellationToken));
         output.WriteLine($"{answers} answers ({duplicates} duplicates), {events.Responses.Count} 200s in the trace, "
             + $"{events.Syncs.Count} syncfs, {events.Renames.Count} renames");
         Assert.True(duplicates > 0, "no duplicate was answered; the duplicate rule went unchecked");
