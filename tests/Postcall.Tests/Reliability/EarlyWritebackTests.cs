@@ -29,62 +29,35 @@ public sealed partial class EarlyWritebackTests
         service.Stop();
         Assert.Equal(recording, await File.ReadAllBytesAsync(Path.Combine(service.Root, "writeback-call", "writeback-call_audio.mp3"), TestContext.Current.CancellationToken));
 
-        var lines = Joined(await File.ReadAllLinesAsync(service.TracePath, TestContext.Current.CancellationToken));
-        var rename = lines.Select(l => RenameLine().Match(l)).Single(m => m.Success && m.Groups["target"].Value.EndsWith("/writeback-call_audio.mp3", StringComparison.Ordinal));
-        var temp = rename.Groups["source"].Value;
-        var renamedAt = Time(rename);
-        var ranges = lines.Select(l => WritebackLine().Match(l)).Where(m => m.Success && m.Groups["path"].Value == temp).ToList();
-        var fsync = lines.Select(l => FsyncLine().Match(l)).Where(m => m.Success && m.Groups["path"].Value == temp).ToList();
+        var calls = StraceCall.Read(await File.ReadAllLinesAsync(service.TracePath, TestContext.Current.CancellationToken)).ToList();
+        var rename = Matches(calls, RenameCall()).Single(m => m.Match.Groups["target"].Value.EndsWith("/writeback-call_audio.mp3", StringComparison.Ordinal));
+        var temp = rename.Match.Groups["source"].Value;
+        var ranges = Matches(calls, WritebackCall()).Where(m => m.Match.Groups["path"].Value == temp).ToList();
+        var fsync = Matches(calls, FsyncCall()).Where(m => m.Match.Groups["path"].Value == temp).ToList();
 
         Assert.True(ranges.Count >= 2, $"{ranges.Count} sync_file_range calls on the recording's temp file; 20 MB should start at least 2");
         long next = 0;
         foreach (var range in ranges)
         {
-            Assert.Equal(next, long.Parse(range.Groups["offset"].Value, CultureInfo.InvariantCulture));
-            next += long.Parse(range.Groups["length"].Value, CultureInfo.InvariantCulture);
+            Assert.Equal(next, long.Parse(range.Match.Groups["offset"].Value, CultureInfo.InvariantCulture));
+            next += long.Parse(range.Match.Groups["length"].Value, CultureInfo.InvariantCulture);
         }
 
         var flushed = Assert.Single(fsync);
-        Assert.True(ranges.All(r => Time(r) < Time(flushed)), "a range was handed to the disk after the recording's fsync");
-        Assert.True(Time(flushed) < renamedAt, "the recording was renamed before its fsync");
+        Assert.True(ranges.All(r => r.Start < flushed.Start), "a range was handed to the disk after the recording's fsync");
+        Assert.True(flushed.Start < rename.Start, "the recording was renamed before its fsync");
     }
 
-    /// <summary>A call that strace split in two (another thread's call came between) put back on one line, at its start.</summary>
-    private static List<string> Joined(string[] lines)
-    {
-        var started = new Dictionary<string, string>(StringComparer.Ordinal);
-        var joined = new List<string>(lines.Length);
-        foreach (var line in lines)
-        {
-            var pid = line.Split(' ', 2)[0];
-            if (line.EndsWith(" <unfinished ...>", StringComparison.Ordinal))
-            {
-                started[pid] = line[..^" <unfinished ...>".Length];
-            }
-            else if (ResumedLine().Match(line) is { Success: true } resumed && started.Remove(pid, out var start))
-            {
-                joined.Add(start + resumed.Groups["rest"].Value);
-            }
-            else
-            {
-                joined.Add(line);
-            }
-        }
+    /// <summary>The calls <paramref name="format"/> matches, with when each began.</summary>
+    private static IEnumerable<(double Start, Match Match)> Matches(IEnumerable<StraceCall> calls, Regex format) =>
+        calls.Select(c => (c.Start, Match: format.Match(c.Text))).Where(m => m.Match.Success);
 
-        return joined;
-    }
+    [GeneratedRegex("""^sync_file_range\(\d+<(?<path>[^>]+)>, (?<offset>\d+), (?<length>\d+), SYNC_FILE_RANGE_WRITE\) = 0""")]
+    private static partial Regex WritebackCall();
 
-    private static double Time(Match line) => double.Parse(line.Groups["time"].Value, CultureInfo.InvariantCulture);
+    [GeneratedRegex("""^fsync\(\d+<(?<path>[^>]+)>\) = 0""")]
+    private static partial Regex FsyncCall();
 
-    [GeneratedRegex("""^\d+\s+[\d.]+\s+<\.\.\. \w+ resumed>(?<rest>.*)$""")]
-    private static partial Regex ResumedLine();
-
-    [GeneratedRegex("""^\d+\s+(?<time>[\d.]+)\s+sync_file_range\(\d+<(?<path>[^>]+)>, (?<offset>\d+), (?<length>\d+), SYNC_FILE_RANGE_WRITE\) = 0""")]
-    private static partial Regex WritebackLine();
-
-    [GeneratedRegex("""^\d+\s+(?<time>[\d.]+)\s+fsync\(\d+<(?<path>[^>]+)>\) = 0""")]
-    private static partial Regex FsyncLine();
-
-    [GeneratedRegex("""^\d+\s+(?<time>[\d.]+)\s+rename(?:at2?)?\((?:AT_FDCWD, )?"(?<source>[^"]+)", (?:AT_FDCWD, )?"(?<target>[^"]+)".*= 0""")]
-    private static partial Regex RenameLine();
+    [GeneratedRegex("""^rename(?:at2?)?\((?:AT_FDCWD, )?"(?<source>[^"]+)", (?:AT_FDCWD, )?"(?<target>[^"]+)".*= 0""")]
+    private static partial Regex RenameCall();
 }

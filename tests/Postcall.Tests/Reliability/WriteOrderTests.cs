@@ -122,50 +122,26 @@ public sealed partial class WriteOrderTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Reads strace's <c>-f -ttt -T</c> output: "tid start name(args) = result &lt;seconds&gt;", or a call split in
-    /// two lines ("&lt;unfinished ...&gt;", then "&lt;... name resumed&gt;") when another thread's call came between.
-    /// Lines are in the order things happened, so file descriptors are followed from openat to close.
+    /// Reads strace's <c>-f -ttt -T</c> output, each call "name(args) = result &lt;seconds&gt;" (<see cref="StraceCall"/>
+    /// puts split ones back together). Calls are in the order things happened, so file descriptors are followed from
+    /// openat to close.
     /// </summary>
     private static Events Parse(IEnumerable<string> lines)
     {
         var events = new Events();
-        var unfinished = new Dictionary<string, (double Start, string Head)>(StringComparer.Ordinal);
         var temps = new Dictionary<int, string>(); // open descriptors and what they name
-        foreach (var line in lines)
+        // The kernel frees a descriptor as its close begins: another thread's openat may get the same number and be
+        // reported before this close's end, so a split close forgets its descriptor at its first half.
+        void Begun(string head)
         {
-            var match = LineFormat().Match(line);
-            if (!match.Success)
+            if (ClosingFd().Match(head) is { Success: true } closing)
             {
-                continue;
+                temps.Remove(int.Parse(closing.Groups[1].Value, CultureInfo.InvariantCulture));
             }
+        }
 
-            var (tid, time, text) = (match.Groups[1].Value, double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), match.Groups[3].Value);
-            if (text.EndsWith("<unfinished ...>", StringComparison.Ordinal))
-            {
-                var head = text[..^"<unfinished ...>".Length];
-                unfinished[tid] = (time, head);
-                if (ClosingFd().Match(head) is { Success: true } closing)
-                {
-                    // The kernel frees the descriptor as close begins: another thread's openat may get the same
-                    // number and be reported before this close's end, so the descriptor is forgotten here.
-                    temps.Remove(int.Parse(closing.Groups[1].Value, CultureInfo.InvariantCulture));
-                }
-
-                continue;
-            }
-
-            var start = time;
-            var wasSplit = false;
-            if (Resumed().Match(text) is { Success: true } resumed)
-            {
-                if (!unfinished.Remove(tid, out var head))
-                {
-                    continue;
-                }
-
-                (start, text, wasSplit) = (head.Start, head.Head + resumed.Groups[2].Value, true);
-            }
-
+        foreach (var (_, start, text, wasSplit) in StraceCall.Read(lines, Begun))
+        {
             if (Completed().Match(text) is not { Success: true } call)
             {
                 continue;
@@ -208,12 +184,6 @@ public sealed partial class WriteOrderTests(ITestOutputHelper output)
 
         return events;
     }
-
-    [GeneratedRegex(@"^(\d+)\s+(\d+\.\d+)\s+(.*)$")]
-    private static partial Regex LineFormat();
-
-    [GeneratedRegex(@"^<\.\.\. (\w+) resumed>(.*)$")]
-    private static partial Regex Resumed();
 
     [GeneratedRegex(@"^(\w+)\((.*)\)\s+=\s+(\S+).*<(\d+\.\d+)>$")]
     private static partial Regex Completed();
