@@ -7,8 +7,10 @@ namespace Postcall.Tests.Reliability;
 
 /// <summary>
 /// What unsigned bodies with a well-formed header can cost: many parallel uploads from one address keep only a few
-/// bodies on disk at once, and a genuine delivery from elsewhere still gets 200 meanwhile.
+/// bodies on disk at once, and a genuine delivery from elsewhere still gets 200 meanwhile. With the metrics tests,
+/// since one reads <c>postcall_unverified_bytes</c>, which another test's bodies would move.
 /// </summary>
+[Collection(nameof(Observability.MeteredTestsRunAlone))]
 public sealed class UnverifiedSpoolTests
 {
     private const int Uploads = 30;
