@@ -22,6 +22,8 @@ public sealed partial class PostCallBodyScanner
         switch (field)
         {
             case Field.Type:
+                // Which of two types counts would be a guess; the receiver may also have kept only the first's body.
+                Fields.TypeRepeated |= Fields.Type.Kind != FieldKind.Absent;
                 Fields.Type = value;
                 break;
             case Field.RootConversationId:

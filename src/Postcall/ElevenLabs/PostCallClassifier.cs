@@ -42,6 +42,11 @@ public static class PostCallClassifier
             return Rejection.BadRequest(ErrorCodes.InvalidPayload, "The body must be a JSON object.");
         }
 
+        if (fields.TypeRepeated)
+        {
+            return Rejection.BadRequest(ErrorCodes.InvalidPayload, "The body has more than one top-level 'type'.");
+        }
+
         StringField conversationId;
         if (fields.Type.Kind != FieldKind.Absent)
         {

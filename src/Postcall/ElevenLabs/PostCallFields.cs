@@ -6,6 +6,9 @@ public sealed class PostCallFields
     /// <summary>Top-level <c>type</c>: absent, a string, or something else.</summary>
     public StringField Type { get; internal set; }
 
+    /// <summary>The top level has more than one <c>type</c>: the delivery is refused rather than guessed at.</summary>
+    public bool TypeRepeated { get; internal set; }
+
     /// <summary><c>data.conversation_id</c> of ElevenLabs' envelope.</summary>
     public StringField DataConversationId { get; internal set; }
 

@@ -1,106 +1,111 @@
 using System.Buffers;
+using System.Diagnostics;
 using Postcall.Storage;
 
 namespace Postcall.ElevenLabs;
 
 /// <summary>
-/// Reads a spooled JSON delivery with <see cref="PostCallBodyScanner"/>, writing any decoded audio to its own temp
-/// file chunk by chunk, so memory stays flat however large the recording.
+/// Reads a JSON delivery with <see cref="PostCallBodyScanner"/> as its pieces arrive, writing any decoded audio to
+/// its own temp file piece by piece: memory stays flat however large the recording, and the body is never read
+/// back. Nothing it learns counts until the signature is valid: the receiver calls <see cref="CompleteAsync"/> only
+/// then, and disposing it otherwise deletes what it wrote.
+/// <para>
+/// A recording is stored decoded, so its base64 body need not be kept: once the body has said it is
+/// <c>post_call_audio</c> and its audio has begun, <see cref="NeedsBody"/> turns false for good. A second
+/// <c>type</c> could no longer change that: the classifier refuses a body with two.
+/// </para>
 /// </summary>
-public static class PostCallJsonReader
+public sealed class PostCallJsonReader : IAsyncDisposable
 {
-    /// <param name="inMemory">The same bytes as <paramref name="spool"/>, when the receiver kept them: read instead of the file.</param>
-    public static async Task<ReadOutcome> ReadAsync(TempPayload spool, IPayloadStore store, CancellationToken cancellationToken,
-        ReadOnlyMemory<byte>? inMemory = null)
+    private readonly IPayloadStore _store;
+    // Grows only when there is audio to decode: a transcription allocates nothing large.
+    private readonly ArrayBufferWriter<byte> _decoded = new();
+    private readonly PostCallBodyScanner _scanner;
+    private TempPayload? _audio;
+    private long _scanningTicks;
+    private bool _audioOnly;
+
+    public PostCallJsonReader(IPayloadStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _scanner = new PostCallBodyScanner(_decoded);
+    }
+
+    /// <summary>
+    /// Whether the body's own bytes may still be what is stored (a transcription, a failure, a newer type): false
+    /// once it can only be a recording or refused, and from then on the receiver need not keep them.
+    /// </summary>
+    public bool NeedsBody => !_audioOnly;
+
+    /// <summary>Body bytes scanned so far.</summary>
+    public long BodyBytes { get; private set; }
+
+    /// <summary>Time spent parsing and decoding, not waiting for the body.</summary>
+    public TimeSpan ScanningTime => Stopwatch.GetElapsedTime(0, _scanningTicks);
+
+    /// <summary>
+    /// Scans the next piece of the body; returns how many decoded audio bytes it left waiting for
+    /// <see cref="WriteDecodedAsync"/>, so the caller can count them against its bounds before they reach the disk.
+    /// </summary>
+    public int Scan(ReadOnlySpan<byte> piece)
+    {
+        var started = Stopwatch.GetTimestamp();
+        _scanner.Feed(piece);
+        _scanningTicks += Stopwatch.GetTimestamp() - started;
+        BodyBytes += piece.Length;
+        _audioOnly |= _decoded.WrittenCount > 0 && _scanner.Fields.Type is { Kind: FieldKind.JsonString, Value: PostCallClassifier.AudioType };
+        return _decoded.WrittenCount;
+    }
+
+    /// <summary>Writes the audio decoded so far to its temp file.</summary>
+    public async ValueTask WriteDecodedAsync(CancellationToken cancellationToken)
+    {
+        if (_decoded.WrittenCount == 0)
+        {
+            return;
+        }
+
+        _audio ??= _store.CreatePayloadTemp();
+        await _audio.WriteAsync(_decoded.WrittenMemory, cancellationToken);
+        _decoded.ResetWrittenCount();
+    }
+
+    /// <summary>
+    /// Ends a body whose signature is valid and classifies it. Transcriptions and failures are kept byte for byte, so
+    /// their payload is <paramref name="spool"/>, which holds the body whenever <see cref="NeedsBody"/> stayed true;
+    /// audio is kept decoded.
+    /// </summary>
+    public async Task<ReadOutcome> CompleteAsync(TempPayload spool, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spool);
-        ArgumentNullException.ThrowIfNull(store);
-        // Grows only when there is audio to decode: a transcription allocates nothing large.
-        var decoded = new ArrayBufferWriter<byte>();
-        var scanner = new PostCallBodyScanner(decoded);
-        TempPayload? audio = null;
-        try
+        var valid = _scanner.Complete();
+        await WriteDecodedAsync(cancellationToken);
+        var classified = PostCallClassifier.Classify(_scanner.Fields, valid, out var rejection);
+        if (classified is not { } c)
         {
-            if (inMemory is { } bytes)
-            {
-                scanner.Feed(bytes.Span);
-                audio = await DrainAsync(decoded, audio, store, cancellationToken);
-            }
-            else
-            {
-                audio = await ScanFileAsync(spool, scanner, decoded, store, cancellationToken);
-            }
-
-            var valid = scanner.Complete();
-            audio = await DrainAsync(decoded, audio, store, cancellationToken);
-            var classified = PostCallClassifier.Classify(scanner.Fields, valid, out var rejection);
-            if (classified is not { } c)
-            {
-                return rejection!;
-            }
-
-            // Transcriptions and failures are kept byte for byte; audio is kept decoded.
-            var file = c.Kind == PayloadKind.Audio ? audio! : spool;
-            if (file == audio)
-            {
-                audio = null;
-            }
-
-            return new PreparedPayload(c.Kind, c.Id, file, new DeliveryEnvelope(scanner.Fields.AgentId, scanner.Fields.EventTimestamp));
+            return rejection!;
         }
-        finally
+
+        var file = spool;
+        if (c.Kind == PayloadKind.Audio)
         {
-            if (audio is not null)
-            {
-                await audio.DisposeAsync();
-            }
+            (file, _audio) = (_audio!, null);
         }
+        else if (_audioOnly)
+        {
+            throw new InvalidOperationException("A body given up as a recording's was classified as another kind.");
+        }
+
+        return new PreparedPayload(c.Kind, c.Id, file, new DeliveryEnvelope(_scanner.Fields.AgentId, _scanner.Fields.EventTimestamp));
     }
 
-    /// <summary>Feeds the spool file to the scanner piece by piece; returns the temp file the audio went to, if any.</summary>
-    private static async Task<TempPayload?> ScanFileAsync(TempPayload spool, PostCallBodyScanner scanner, ArrayBufferWriter<byte> decoded,
-        IPayloadStore store, CancellationToken cancellationToken)
+    public async ValueTask DisposeAsync()
     {
-        TempPayload? audio = null;
-        var chunk = SpooledBody.BufferSizeFor(spool.Length);
-        var buffer = ArrayPool<byte>.Shared.Rent(chunk);
-        try
+        if (_audio is not null)
         {
-            await using var input = spool.OpenRead();
-            int read;
-            while (!scanner.IsInvalidJson && (read = await input.ReadAsync(buffer.AsMemory(0, chunk), cancellationToken)) > 0)
-            {
-                scanner.Feed(buffer.AsSpan(0, read));
-                audio = await DrainAsync(decoded, audio, store, cancellationToken);
-            }
-
-            return audio;
+            await _audio.DisposeAsync();
+            _audio = null;
         }
-        catch
-        {
-            if (audio is not null)
-            {
-                await audio.DisposeAsync();
-            }
-
-            throw;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static async Task<TempPayload?> DrainAsync(ArrayBufferWriter<byte> decoded, TempPayload? audio, IPayloadStore store, CancellationToken cancellationToken)
-    {
-        if (decoded.WrittenCount == 0)
-        {
-            return audio;
-        }
-
-        audio ??= store.CreatePayloadTemp();
-        await audio.WriteAsync(decoded.WrittenMemory, cancellationToken);
-        decoded.ResetWrittenCount();
-        return audio;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
@@ -96,14 +97,14 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, IPayload
         }
 
         await using var spool = store.CreateTemp();
-        // A body that says its length and fits one buffer is also kept in memory, so parsing it need not read it back.
-        using var received = new SpooledBody(request.ContentLength);
+        // JSON is read as it arrives, so a recording is decoded while the rest of it is still on its way.
+        await using var json = format.IsMultipart ? null : new PostCallJsonReader(store);
         using (ticket)
         {
             // Until its signature is checked, the body counts against its client's and everyone's unverified bounds.
-            if (await SpoolAsync(context, check, spool, ticket, received) is { } spoolRejection)
+            if (await ReceiveBodyAsync(context, check, spool, json, ticket) is { } receiveRejection)
             {
-                return (null, default, spoolRejection);
+                return (null, default, receiveRejection);
             }
 
             if (check.Complete() is var status && status != SignatureStatus.Valid)
@@ -114,10 +115,9 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, IPayload
             ticket.Verified();
         }
 
-        var reading = Stopwatch.GetTimestamp();
-        var read = format.IsMultipart
+        var read = json is null
             ? await MultipartAudioReader.ReadAsync(spool, format.Boundary!, store, context.RequestAborted)
-            : await PostCallJsonReader.ReadAsync(spool, store, context.RequestAborted, received.Whole);
+            : await json.CompleteAsync(spool, context.RequestAborted);
         if (read.Payload is not { } payload)
         {
             return (null, default, read.Rejection);
@@ -130,9 +130,9 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, IPayload
             NewEventType(logger, payload.Kind.Name);
         }
 
-        if (payload.Kind == PayloadKind.Audio && !format.IsMultipart)
+        if (payload.Kind == PayloadKind.Audio && json is not null)
         {
-            observation.AudioDecoded(file.Length, spool.Length, Stopwatch.GetElapsedTime(reading));
+            observation.AudioDecoded(file.Length, json.BodyBytes, json.ScanningTime);
         }
 
         // An index that is part of the commit is given the body's indexed fields; a cache of the store reads them itself.
@@ -152,51 +152,76 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, IPayload
         return (stored, payload.Kind, null);
     }
 
-    private async Task<Rejection?> SpoolAsync(HttpContext context, SignatureCheck check, TempPayload spool, UnverifiedSpool.Ticket ticket, SpooledBody body)
+    /// <summary>
+    /// Reads the body into its HMAC and its spool file, and a JSON body into <paramref name="json"/> as well, which
+    /// decodes a recording as it arrives; from the point <paramref name="json"/> no longer needs the body (a recording
+    /// is stored decoded) its bytes are not spooled. Every byte put on disk is first counted against the unverified
+    /// bounds.
+    /// </summary>
+    private async Task<Rejection?> ReceiveBodyAsync(HttpContext context, SignatureCheck check, TempPayload spool, PostCallJsonReader? json,
+        UnverifiedSpool.Ticket ticket)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = settings.MaxBodyBytes;
         }
 
-        long total = 0;
-        while (true)
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSizeFor(context.Request.ContentLength));
+        try
         {
-            var space = body.Space;
-            int read;
-            try
+            long total = 0;
+            while (true)
             {
-                read = await context.Request.Body.ReadAsync(space, context.RequestAborted);
-            }
-            catch (BadHttpRequestException e)
-            {
-                var (code, message) = ErrorCodes.ForStatus(e.StatusCode);
-                return new Rejection(e.StatusCode, code, message);
-            }
+                int read;
+                try
+                {
+                    read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted);
+                }
+                catch (BadHttpRequestException e)
+                {
+                    var (code, message) = ErrorCodes.ForStatus(e.StatusCode);
+                    return new Rejection(e.StatusCode, code, message);
+                }
 
-            if (read == 0)
-            {
-                return null;
-            }
+                if (read == 0)
+                {
+                    return null;
+                }
 
-            total += read;
-            context.Outcome().BodyBytes = total;
-            if (total > settings.MaxBodyBytes)
-            {
-                return TooLarge();
-            }
+                total += read;
+                context.Outcome().BodyBytes = total;
+                if (total > settings.MaxBodyBytes)
+                {
+                    return TooLarge();
+                }
 
-            if (ticket.Reserve(read) is { } refusal)
-            {
-                return SpoolRejection(refusal);
-            }
+                var piece = buffer.AsMemory(0, read);
+                var decoded = json?.Scan(piece.Span) ?? 0;
+                var keep = json?.NeedsBody ?? true;
+                if (ticket.Reserve((keep ? read : 0) + decoded) is { } refusal)
+                {
+                    return SpoolRejection(refusal);
+                }
 
-            var piece = space[..read];
-            check.Append(piece.Span);
-            await spool.WriteAsync(piece, context.RequestAborted);
-            body.Advance(read);
+                check.Append(piece.Span);
+                if (keep)
+                {
+                    await spool.WriteAsync(piece, context.RequestAborted);
+                }
+                if (json is not null)
+                {
+                    await json.WriteDecodedAsync(context.RequestAborted);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>A body that says its length is read in one piece if small, else 256 KB at a time; at least 4 KB.</summary>
+    private static int BufferSizeFor(long? length) => (int)Math.Clamp(length + 1 ?? long.MaxValue, 4 * 1024, 256 * 1024);
 
     private Rejection TooLarge() => new(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge,
         $"The body is larger than {settings.MaxBodyBytes} bytes ({PostcallSettings.MaxBodyBytesVariable}).");

@@ -43,6 +43,19 @@ public sealed class PostCallAcceptTests : ServiceTests
     }
 
     [Fact]
+    public async Task Audio_whose_type_comes_after_its_data_is_decoded_too()
+    {
+        var mp3 = Fixtures.Bytes("sample_call.mp3");
+        var body = $"{{\"data\":{{\"conversation_id\":\"late-type\",\"full_audio\":\"{Convert.ToBase64String(mp3)}\"}},\"type\":\"post_call_audio\"}}";
+        var response = await Envelope.SendAsync(Factory.CreateClient(), Deliveries.SignedRequest(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("audio", response.Data.GetProperty("webhook_type").GetString());
+        Assert.Equal(mp3, await File.ReadAllBytesAsync(Stored("late-type", "audio.mp3"), TestContext.Current.CancellationToken));
+        PayloadRootAssertions.OnlyPayloadFiles(Factory.PayloadRoot);
+    }
+
+    [Fact]
     public async Task Golden_vector_headers_are_accepted_verbatim_at_their_time()
     {
         foreach (var vector in Fixtures.Vectors())

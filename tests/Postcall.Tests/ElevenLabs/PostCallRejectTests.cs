@@ -80,6 +80,9 @@ public sealed class PostCallRejectTests : ServiceTests
         { "{\"type\":\"post_call_audio\",\"data\":{\"conversation_id\":\"abc\",\"full_audio\":null}}", "missing_audio" },
         { "{\"type\":\"post_call_audio\",\"data\":{\"conversation_id\":\"abc\",\"full_audio\":\"\"}}", "invalid_audio" },
         { "{\"type\":\"post_call_audio\",\"data\":{\"conversation_id\":\"abc\",\"full_audio\":\"not base64!\"}}", "invalid_audio" },
+        // Which of two types counts would be a guess, whichever comes first.
+        { "{\"type\":\"post_call_audio\",\"data\":{\"conversation_id\":\"abc\",\"full_audio\":\"SUQz\"},\"type\":\"post_call_transcription\"}", "invalid_payload" },
+        { "{\"type\":\"post_call_transcription\",\"type\":\"post_call_transcription\",\"data\":{\"conversation_id\":\"abc\"}}", "invalid_payload" },
     };
 
     [Theory]
