@@ -71,26 +71,26 @@ public sealed class SpoolFolder : IDisposable
     /// <summary>Free space on the file system the temp files are written to, in bytes.</summary>
     public long AvailableFreeSpace() => new DriveInfo(Folder).AvailableFreeSpace;
 
-    /// <param name="writeBackEvery">For a file that will be flushed: start writing it to disk every this many bytes.</param>
-    public TempPayload CreateTemp(long writeBackEvery = 0) => StorageException.Guard(() =>
+    /// <param name="flushEarlyEvery">For a file that will be flushed: start flushing it in the background every this many bytes.</param>
+    public TempPayload CreateTemp(long flushEarlyEvery = 0) => StorageException.Guard(() =>
     {
         try
         {
-            return OpenTemp(writeBackEvery);
+            return OpenTemp(flushEarlyEvery);
         }
         catch (DirectoryNotFoundException)
         {
             // Someone removed the folder while we run; put it back.
             Directory.CreateDirectory(TempDirectory);
-            return OpenTemp(writeBackEvery);
+            return OpenTemp(flushEarlyEvery);
         }
     });
 
-    private TempPayload OpenTemp(long writeBackEvery)
+    private TempPayload OpenTemp(long flushEarlyEvery)
     {
         var path = Path.Combine(TempDirectory, $"{Guid.NewGuid():N}.tmp");
         var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.Asynchronous);
-        return new TempPayload(path, stream, writeBackEvery);
+        return new TempPayload(path, stream, flushEarlyEvery);
     }
 
     /// <summary>Gives the folder back for another process to take.</summary>

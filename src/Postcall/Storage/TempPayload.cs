@@ -7,16 +7,17 @@ namespace Postcall.Storage;
 public sealed class TempPayload : IAsyncDisposable
 {
     private readonly FileStream _stream;
-    private readonly long _writeBackEvery;
-    private long _writtenBack;
+    private readonly long _flushEvery;
+    private long _lastFlushStartedAt;
+    private int _flushing;
     private bool _closed;
 
-    /// <param name="writeBackEvery">Start writing the file to disk each time this many more bytes are written; 0: never.</param>
-    internal TempPayload(string path, FileStream stream, long writeBackEvery = 0)
+    /// <param name="flushEarlyEvery">Start a flush of the file in the background each time this many more bytes are written; 0: never.</param>
+    internal TempPayload(string path, FileStream stream, long flushEarlyEvery = 0)
     {
         Path = path;
         _stream = stream;
-        _writeBackEvery = writeBackEvery;
+        _flushEvery = flushEarlyEvery;
     }
 
     public string Path { get; }
@@ -29,17 +30,20 @@ public sealed class TempPayload : IAsyncDisposable
         StorageException.Guard(async () =>
         {
             await _stream.WriteAsync(data, cancellationToken);
-            StartWriteback();
+            FlushEarly();
         });
 
-    /// <summary>Hands the bytes written since the last time to the disk once there are enough of them.</summary>
-    private void StartWriteback()
+    /// <summary>
+    /// Once enough bytes were written since the last early flush began, starts another, unless one is still queued or
+    /// running: the commit's flush then finds most of the file already on disk.
+    /// </summary>
+    private void FlushEarly()
     {
         var written = _stream.Position;
-        if (_writeBackEvery > 0 && written - _writtenBack >= _writeBackEvery)
+        if (_flushEvery > 0 && written - _lastFlushStartedAt >= _flushEvery && Interlocked.CompareExchange(ref _flushing, 1, 0) == 0)
         {
-            EarlyWriteback.Start(_stream.SafeFileHandle, _writtenBack, written - _writtenBack);
-            _writtenBack = written;
+            _lastFlushStartedAt = written;
+            EarlyFlush.Start(_stream.SafeFileHandle, () => Volatile.Write(ref _flushing, 0));
         }
     }
 

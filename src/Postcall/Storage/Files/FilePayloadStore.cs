@@ -17,8 +17,8 @@ public sealed class FilePayloadStore : IPayloadStore
     /// <summary>A temp file this large flushes its own bytes rather than waiting for the shared flush.</summary>
     private const long OwnFlushBytes = 1024 * 1024;
 
-    /// <summary>How much of a recording being written is handed to the disk at a time.</summary>
-    private const long WritebackBytes = 8 * 1024 * 1024;
+    /// <summary>How much more of a recording being written starts another early flush (<see cref="EarlyFlush"/>).</summary>
+    private const long EarlyFlushBytes = 8 * 1024 * 1024;
 
     private readonly string _displayRoot;
     private readonly object _flushGate = new();
@@ -48,10 +48,10 @@ public sealed class FilePayloadStore : IPayloadStore
     public TempPayload CreateTemp() => Spool.CreateTemp();
 
     /// <summary>
-    /// Committed with its own fsync (<see cref="OwnFlushBytes"/> and up): written to disk every
-    /// <see cref="WritebackBytes"/> as it grows, so that fsync finds little left to write.
+    /// Committed with its own fsync (<see cref="OwnFlushBytes"/> and up): flushed in the background every
+    /// <see cref="EarlyFlushBytes"/> as it grows, so that fsync finds little left to write.
     /// </summary>
-    public TempPayload CreatePayloadTemp() => Spool.CreateTemp(WritebackBytes);
+    public TempPayload CreatePayloadTemp() => Spool.CreateTemp(EarlyFlushBytes);
 
     /// <summary>
     /// Takes the root for this process (<see cref="RootInUseException"/> when another service holds it), creates the
