@@ -208,6 +208,7 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, IPayload
                 {
                     await spool.WriteAsync(piece, context.RequestAborted);
                 }
+
                 if (json is not null)
                 {
                     await json.WriteDecodedAsync(context.RequestAborted);
