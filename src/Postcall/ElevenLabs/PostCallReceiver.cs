@@ -12,8 +12,9 @@ using Postcall.Storage;
 namespace Postcall.ElevenLabs;
 
 /// <summary>
-/// One delivery, start to finish: check the header, spool the body to disk while computing its HMAC, decide on
-/// the signature, only then parse, then commit durably. Every early exit removes what it wrote.
+/// One delivery, start to finish: check the header; receive the body into its HMAC, its spool file and (JSON) the
+/// reader that decodes a recording as it arrives; decide on the signature, and only then let what was read count;
+/// commit durably. Every early exit removes what it wrote.
 /// </summary>
 public sealed partial class PostCallReceiver(PostcallSettings settings, IPayloadStore store, UnverifiedSpool unverified, TimeProvider time,
     PostcallMetrics metrics, IConversationIndex index, Forwarding.ForwardIntake forwarding, ILogger<PostCallReceiver> logger)

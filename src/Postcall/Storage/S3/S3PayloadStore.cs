@@ -11,7 +11,7 @@ namespace Postcall.Storage.S3;
 
 /// <summary>
 /// Payloads as objects in an S3-compatible bucket, keyed exactly like the files: <c>&lt;prefix&gt;/&lt;cid&gt;/&lt;cid&gt;_&lt;kind&gt;</c>.
-/// A body is spooled and decoded on local disk first (its signature must be judged before anything is parsed), then
+/// A body is spooled and decoded on local disk first (its signature must be judged before anything in it counts), then
 /// sent from that file: one conditional PUT for small payloads, a multipart upload of equal <see cref="PartSize"/>
 /// parts for larger ones, streamed from the file so memory stays flat. The call returns only once S3 has acknowledged
 /// the whole object. Each object carries the SHA-256 of its bytes as metadata, so a duplicate is recognised from any
