@@ -23,7 +23,6 @@ public sealed class PostCallJsonReader : IAsyncDisposable
     private readonly PostCallBodyScanner _scanner;
     private TempPayload? _audio;
     private long _scanningTicks;
-    private bool _audioOnly;
 
     public PostCallJsonReader(IPayloadStore store)
     {
@@ -36,10 +35,7 @@ public sealed class PostCallJsonReader : IAsyncDisposable
     /// Whether the body's own bytes may still be what is stored (a transcription, a failure, a newer type): false
     /// once it can only be a recording or refused, and from then on the receiver need not keep them.
     /// </summary>
-    public bool NeedsBody => !_audioOnly;
-
-    /// <summary>Body bytes scanned so far.</summary>
-    public long BodyBytes { get; private set; }
+    public bool NeedsBody { get; private set; } = true;
 
     /// <summary>Time spent parsing and decoding, not waiting for the body.</summary>
     public TimeSpan ScanningTime => Stopwatch.GetElapsedTime(0, _scanningTicks);
@@ -53,8 +49,7 @@ public sealed class PostCallJsonReader : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         _scanner.Feed(piece);
         _scanningTicks += Stopwatch.GetTimestamp() - started;
-        BodyBytes += piece.Length;
-        _audioOnly |= _decoded.WrittenCount > 0 && _scanner.Fields.Type is { Kind: FieldKind.JsonString, Value: PostCallClassifier.AudioType };
+        NeedsBody &= !(_decoded.WrittenCount > 0 && _scanner.Fields.Type is { Kind: FieldKind.JsonString, Value: PostCallClassifier.AudioType });
         return _decoded.WrittenCount;
     }
 
@@ -92,7 +87,7 @@ public sealed class PostCallJsonReader : IAsyncDisposable
         {
             (file, _audio) = (_audio!, null);
         }
-        else if (_audioOnly)
+        else if (!NeedsBody)
         {
             throw new InvalidOperationException("A body given up as a recording's was classified as another kind.");
         }

@@ -133,7 +133,7 @@ public sealed partial class PostCallReceiver(PostcallSettings settings, IPayload
 
         if (payload.Kind == PayloadKind.Audio && json is not null)
         {
-            observation.AudioDecoded(file.Length, json.BodyBytes, json.ScanningTime);
+            observation.AudioDecoded(file.Length, context.Outcome().BodyBytes ?? 0, json.ScanningTime);
         }
 
         // An index that is part of the commit is given the body's indexed fields; a cache of the store reads them itself.

@@ -20,8 +20,9 @@ public interface IPayloadStore : IDisposable
     TempPayload CreateTemp();
 
     /// <summary>
-    /// A local temp file for a payload taken out of a spooled body (a recording, decoded or cut from a multipart
-    /// body). Unlike a spool it is kept, so a store that will flush it to disk may start doing so as it grows.
+    /// A local temp file for a payload taken out of a body (a recording, decoded as the body arrives or cut from a
+    /// spooled multipart body). Unlike a spool it is kept, so a store that will flush it to disk may start doing so as
+    /// it grows.
     /// </summary>
     TempPayload CreatePayloadTemp();
 
