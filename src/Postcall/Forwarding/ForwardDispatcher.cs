@@ -90,7 +90,7 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Everything below runs after start-up has finished, not as part of it.
+        // Off the thread that starts the host: the outbox opens while the server goes on starting, not before it.
         await Task.Yield();
         var nextHealth = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
