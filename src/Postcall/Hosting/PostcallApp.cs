@@ -23,7 +23,7 @@ public static partial class PostcallApp
         app.UseRequestIds();
         app.UseRequestLogging();
         app.UseErrorEnvelopes();
-        app.UseCors();
+        app.UseCrossOrigin();
         app.UseSwaggerUI(o =>
         {
             o.RoutePrefix = "docs";

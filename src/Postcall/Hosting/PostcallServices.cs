@@ -60,8 +60,7 @@ public static class PostcallServices
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = settings.MaxBodyBytes;
         });
-        services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
-            .WithExposedHeaders(Http.RequestIds.HeaderName)));
+        services.AddCrossOrigin();
         services.AddPostcallOpenApi();
         services.AddPostcallTelemetry(builder.Configuration);
         services.AddPostcallReadiness();

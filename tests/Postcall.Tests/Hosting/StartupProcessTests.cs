@@ -106,6 +106,42 @@ public sealed class StartupProcessTests : IDisposable
         Assert.True(watches < 5, $"{watches} inotify watches");
     }
 
+    [Fact]
+    public async Task Starting_and_answering_never_load_the_expression_compiler()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var port = ServiceProcess.FreePort();
+        using var service = new ServiceProcess(_workDir, new()
+        {
+            ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
+            ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = "./payloads",
+            ["LOG_LEVEL"] = "WARNING",
+        }, "--urls", $"http://127.0.0.1:{port}");
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await service.WaitForHealthAsync(client);
+
+        var preflight = new HttpRequestMessage(HttpMethod.Options, "/webhook/post-call");
+        preflight.Headers.Add("Origin", "https://example.test");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        using (var answer = await client.SendAsync(preflight, ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
+        }
+
+        var delivery = Deliveries.SignedRequest(Deliveries.Transcription("compiled"));
+        delivery.Headers.Add("Origin", "https://example.test");
+        using (var answer = await client.SendAsync(delivery, ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal("*", answer.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        }
+
+        // A middleware bound by UseMiddleware whose Invoke takes a service (CORS, through UseCors) is called through an
+        // expression tree compiled at start-up: loading that compiler took about 25 ms of every start.
+        var maps = await File.ReadAllTextAsync($"/proc/{service.Process.Id}/maps", ct);
+        Assert.DoesNotContain("System.Linq.Expressions.dll", maps, StringComparison.Ordinal);
+    }
+
     private static int InotifyWatches(string fdInfo)
     {
         try
