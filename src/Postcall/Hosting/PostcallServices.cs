@@ -52,7 +52,11 @@ public static class PostcallServices
         services.AddConversationIndex();
         services.AddConversationApi();
 
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, AnswerJson.Default);
+        });
         // SIGTERM stops new connections at once and lets deliveries in flight finish, up to this long.
         services.AddOptions<HostOptions>().Configure<PostcallSettings>((host, settings) => host.ShutdownTimeout = settings.ShutdownTimeout);
         services.AddOptions<KestrelServerOptions>().Configure<PostcallSettings>((kestrel, settings) =>

@@ -21,6 +21,24 @@ public sealed class HttpConventionTests : ServiceTests
         Assert.True(response.Headers.Contains("X-Request-ID"));
     }
 
+    [Fact]
+    public async Task A_stored_delivery_and_a_refusal_keep_their_envelopes_exactly()
+    {
+        var client = Factory.CreateClient();
+        using var stored = await client.SendAsync(Deliveries.SignedRequest(Deliveries.Transcription("exact")), Ct);
+        var id = stored.Headers.GetValues("X-Request-ID").Single();
+        var file = Path.Combine(Factory.PayloadRoot, "exact", "exact_transcription.json");
+        Assert.Equal(
+            $$$"""{"status":"success","message":"Transcription webhook processed and saved","request_id":"{{{id}}}","data":{"file_path":"{{{file}}}","webhook_type":"transcription","duplicate":false}}""",
+            await stored.Content.ReadAsStringAsync(Ct));
+
+        using var refused = await client.PostAsync(new Uri("/webhook/post-call", UriKind.Relative), new StringContent("{}"), Ct);
+        id = refused.Headers.GetValues("X-Request-ID").Single();
+        Assert.Equal(
+            $$"""{"status":"error","message":"The elevenlabs-signature header is missing.","error_code":"signature_missing","request_id":"{{id}}"}""",
+            await refused.Content.ReadAsStringAsync(Ct));
+    }
+
     [Theory]
     [InlineData("GET", "/nowhere", HttpStatusCode.NotFound, "not_found")]
     [InlineData("DELETE", "/health", HttpStatusCode.MethodNotAllowed, "method_not_allowed")]
