@@ -6,8 +6,8 @@ namespace Postcall.Http;
 /// CORS: any origin may call, with any header and method, and may read <c>X-Request-ID</c> from the answer. The
 /// middleware is ASP.NET Core's own, bound once at start-up. <c>UseCors()</c> would bind it through reflection: its
 /// <c>Invoke</c> takes the policy provider as a second parameter, which <c>UseMiddleware</c> supplies by compiling an
-/// expression tree at start-up, loading the expression compiler for that alone (about 25 ms of a cold start and 3 MB
-/// of resident memory here; docs/benchmarks.md). The provider is stateless, so one instance serves every request.
+/// expression tree at start-up, loading the expression compiler for that alone (tens of milliseconds of a cold start
+/// and 3 MB of resident memory here; docs/benchmarks.md). The provider is stateless: one instance serves every request.
 /// </summary>
 public static class CrossOrigin
 {
