@@ -86,12 +86,7 @@ public sealed class StartupProcessTests : IDisposable
     public async Task Conversation_folders_under_the_working_directory_are_not_watched()
     {
         var port = ServiceProcess.FreePort();
-        using var service = new ServiceProcess(_workDir, new()
-        {
-            ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
-            ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = "./payloads",
-            ["LOG_LEVEL"] = "WARNING",
-        }, "--urls", $"http://127.0.0.1:{port}");
+        using var service = Serve(port);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await service.WaitForHealthAsync(client);
         for (var i = 0; i < 20; i++)
@@ -111,12 +106,7 @@ public sealed class StartupProcessTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var port = ServiceProcess.FreePort();
-        using var service = new ServiceProcess(_workDir, new()
-        {
-            ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
-            ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = "./payloads",
-            ["LOG_LEVEL"] = "WARNING",
-        }, "--urls", $"http://127.0.0.1:{port}");
+        using var service = Serve(port);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await service.WaitForHealthAsync(client);
 
@@ -141,6 +131,14 @@ public sealed class StartupProcessTests : IDisposable
         var maps = await File.ReadAllTextAsync($"/proc/{service.Process.Id}/maps", ct);
         Assert.DoesNotContain("System.Linq.Expressions.dll", maps, StringComparison.Ordinal);
     }
+
+    /// <summary>The service on <paramref name="port"/>, storing under <c>./payloads</c> of the working folder.</summary>
+    private ServiceProcess Serve(int port) => new(_workDir, new()
+    {
+        ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
+        ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = "./payloads",
+        ["LOG_LEVEL"] = "WARNING",
+    }, "--urls", $"http://127.0.0.1:{port}");
 
     private static int InotifyWatches(string fdInfo)
     {
