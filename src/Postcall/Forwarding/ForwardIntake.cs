@@ -19,8 +19,7 @@ public sealed class ForwardIntake(IForwardOutbox outbox, ForwardDispatcher dispa
         await dispatcher.WhenReadyAsync();
         var delivery = new AcceptedDelivery(payload.Id, payload.Kind, stored.Payload.Version, payload.Envelope.AgentId, payload.Envelope.EventTimestamp);
         // Not cancelled with the request: the payload is stored, so its forwards are recorded even if the sender has gone.
-        var forwards = await outbox.RecordDeliveryAsync(delivery, unlessRecorded: stored.Duplicate,
-            () => settings.RetrySchedule.WaitBefore(0) ?? TimeSpan.Zero, CancellationToken.None);
+        var forwards = await outbox.RecordDeliveryAsync(delivery, () => settings.RetrySchedule.WaitBefore(0) ?? TimeSpan.Zero, CancellationToken.None);
         if (forwards.Count > 0)
         {
             dispatcher.Wake();

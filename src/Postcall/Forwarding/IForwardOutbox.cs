@@ -31,11 +31,12 @@ public interface IForwardOutbox : IAsyncDisposable
 
     /// <summary>
     /// Records a stored delivery and a pending forward to each destination that accepts it, in one durable
-    /// transaction, due after <paramref name="firstWait"/>. With <paramref name="unlessRecorded"/> (a redelivery of bytes
-    /// already stored) nothing happens when this version of the payload was recorded before. A delivery no destination
-    /// accepts is recorded only when it is audio, whose envelope is kept nowhere else. Returns the forwards made.
+    /// transaction, due after <paramref name="firstWait"/>. Nothing happens when this version of the payload was
+    /// recorded before (a redelivery, whether or not the store called it a duplicate): each version is forwarded once. A
+    /// delivery no destination accepts is recorded only when it is audio, whose envelope is kept nowhere else. Returns
+    /// the forwards made.
     /// </summary>
-    Task<IReadOnlyList<Forward>> RecordDeliveryAsync(AcceptedDelivery delivery, bool unlessRecorded, Func<TimeSpan> firstWait, CancellationToken cancellationToken);
+    Task<IReadOnlyList<Forward>> RecordDeliveryAsync(AcceptedDelivery delivery, Func<TimeSpan> firstWait, CancellationToken cancellationToken);
 
     /// <summary>What a recorded delivery said of itself (agent, event time), or null.</summary>
     Task<AcceptedDelivery?> DeliveryAsync(ConversationId id, PayloadKind kind, CancellationToken cancellationToken);

@@ -51,8 +51,8 @@ public abstract class ForwardOutboxContract : IAsyncLifetime
     private static AcceptedDelivery Delivery(string cid, PayloadKind kind, string version = "v1", string? agent = "agent_1") =>
         new(Id(cid), kind, version, agent, 1739537297);
 
-    private Task<IReadOnlyList<Forward>> RecordAsync(AcceptedDelivery delivery, bool unlessRecorded = false) =>
-        Outbox.RecordDeliveryAsync(delivery, unlessRecorded, () => TimeSpan.Zero, Cancel);
+    private Task<IReadOnlyList<Forward>> RecordAsync(AcceptedDelivery delivery) =>
+        Outbox.RecordDeliveryAsync(delivery, () => TimeSpan.Zero, Cancel);
 
     [Fact]
     public async Task Destinations_are_saved_read_back_whole_and_deleted_with_their_forwards()
@@ -106,9 +106,9 @@ public abstract class ForwardOutboxContract : IAsyncLifetime
         await Outbox.SaveDestinationAsync(NewDestination("dst_a"), Cancel);
         Assert.Single(await RecordAsync(Delivery("c1", PayloadKind.Transcription)));
 
-        Assert.Empty(await RecordAsync(Delivery("c1", PayloadKind.Transcription), unlessRecorded: true));
-        Assert.Single(await RecordAsync(Delivery("c1", PayloadKind.Transcription, version: "v2"), unlessRecorded: true));
-        Assert.Single(await RecordAsync(Delivery("c2", PayloadKind.Transcription), unlessRecorded: true));
+        Assert.Empty(await RecordAsync(Delivery("c1", PayloadKind.Transcription)));
+        Assert.Single(await RecordAsync(Delivery("c1", PayloadKind.Transcription, version: "v2")));
+        Assert.Single(await RecordAsync(Delivery("c2", PayloadKind.Transcription)));
     }
 
     [Fact]
@@ -286,7 +286,7 @@ public sealed class SqliteForwardOutboxContract : ForwardOutboxContract
     public async Task Everything_survives_a_restart_and_claims_of_the_dead_process_are_released()
     {
         await Outbox.SaveDestinationAsync(new Destination { Id = "dst_a", Url = new Uri("https://a.example.com/"), Secret = WebhookSigner.NewSecret() }, Cancel);
-        await Outbox.RecordDeliveryAsync(new AcceptedDelivery(ConversationId.Parse("c1"), PayloadKind.Transcription, "v1", null, null), false, () => TimeSpan.Zero, Cancel);
+        await Outbox.RecordDeliveryAsync(new AcceptedDelivery(ConversationId.Parse("c1"), PayloadKind.Transcription, "v1", null, null), () => TimeSpan.Zero, Cancel);
         Assert.Single(await Outbox.ClaimAsync("dst_a", 1, "old-process", Time.GetUtcNow().AddHours(1), Cancel));
         await Outbox.DisposeAsync();
 

@@ -79,36 +79,36 @@ public abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
             return await ExecuteAsync(connection, transaction, "DELETE FROM postcall_destinations WHERE id = @id;", cancellationToken, ("id", id)) > 0;
         }, cancellationToken);
 
-    public Task<IReadOnlyList<Forward>> RecordDeliveryAsync(AcceptedDelivery delivery, bool unlessRecorded, Func<TimeSpan> firstWait, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Forward>> RecordDeliveryAsync(AcceptedDelivery delivery, Func<TimeSpan> firstWait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentNullException.ThrowIfNull(firstWait);
         return RunAsync("record_delivery", async (connection, transaction) =>
         {
-            if (unlessRecorded)
-            {
-                await using var recorded = Command(connection, transaction,
-                    "SELECT version FROM postcall_deliveries WHERE conversation_id = @id AND kind = @kind;",
-                    ("id", delivery.Id.Value), ("kind", delivery.Kind.Name));
-                if (await recorded.ExecuteScalarAsync(cancellationToken) is string version && version == delivery.Version)
-                {
-                    return (IReadOnlyList<Forward>)[];
-                }
-            }
-
             var accepting = await AcceptingAsync(connection, transaction, delivery, cancellationToken);
             if (accepting.Count == 0 && delivery.Kind != PayloadKind.Audio)
             {
                 return [];
             }
 
-            await ExecuteAsync(connection, transaction, """
+            // The delivery's row is what makes forwards once per version of a payload. Whoever writes this version
+            // into it first records the forwards; anyone else with the same version (ElevenLabs' retry of a delivery
+            // already recorded, even one whose recording is still in the same batch) finds it there and records
+            // nothing. On PostgreSQL a second transaction writing the same row waits for the first to commit.
+            await using var claim = Command(connection, transaction, """
                 INSERT INTO postcall_deliveries (conversation_id, kind, version, agent_id, event_timestamp, recorded_at)
                 VALUES (@id, @kind, @version, @agent_id, @event_timestamp, @now)
                 ON CONFLICT (conversation_id, kind) DO UPDATE SET version = excluded.version, agent_id = excluded.agent_id,
-                    event_timestamp = excluded.event_timestamp, recorded_at = excluded.recorded_at;
-                """, cancellationToken, ("id", delivery.Id.Value), ("kind", delivery.Kind.Name), ("version", delivery.Version),
+                    event_timestamp = excluded.event_timestamp, recorded_at = excluded.recorded_at
+                WHERE postcall_deliveries.version <> excluded.version
+                RETURNING version;
+                """, ("id", delivery.Id.Value), ("kind", delivery.Kind.Name), ("version", delivery.Version),
                 ("agent_id", delivery.AgentId), ("event_timestamp", delivery.EventTimestamp), ("now", Now));
+            if (await claim.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                return [];
+            }
+
             return await InsertForwardsAsync(connection, transaction, delivery, accepting, firstWait, cancellationToken);
         }, cancellationToken);
     }
