@@ -190,6 +190,26 @@ public sealed class ForwardingTests
     }
 
     [Fact]
+    public async Task Two_copies_of_a_new_call_arriving_at_once_are_forwarded_once()
+    {
+        await using var host = await ForwardingHost.StartAsync();
+        var ids = Enumerable.Range(0, 20).Select(i => $"fwd-twice-{i}").ToArray();
+
+        var answers = await Task.WhenAll(ids.SelectMany(id => new[] { id, id }).Select(id => Task.Run(() => host.DeliverAsync(Deliveries.Transcription(id)))));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.Equal(ids.Length, answers.Count(a => !a.Data.GetProperty("duplicate").GetBoolean()));
+        foreach (var id in ids)
+        {
+            await host.ForwardsAsync(id, f => ForwardingHost.AllHaveStatus(f, "delivered"));
+        }
+
+        await host.Receiver.WaitForAsync(_ => true, ids.Length);
+        await Task.Delay(1000, Cancel);
+        Assert.Equal(ids.Length, host.Receiver.Requests.Count);
+    }
+
+    [Fact]
     public async Task A_payload_stored_before_a_crash_that_kept_its_forwards_from_being_recorded_is_forwarded_when_ElevenLabs_retries()
     {
         await using var host = await ForwardingHost.StartAsync();

@@ -22,6 +22,9 @@ public sealed class FilePayloadStore : IPayloadStore
 
     private readonly string _displayRoot;
     private readonly object _flushGate = new();
+
+    /// <summary>Locks for placing payloads, one per group of payload names (<see cref="Place"/>).</summary>
+    private readonly Lock[] _placing = [.. Enumerable.Range(0, 64).Select(_ => new Lock())];
     private FileSystemFlush? _flush;
 
     /// <param name="root">As configured; a relative root is taken from <paramref name="baseDirectory"/>.</param>
@@ -254,20 +257,28 @@ public sealed class FilePayloadStore : IPayloadStore
             return payloads;
         }));
 
-    /// <summary>Gives the durable temp file its name, unless the same bytes are there already.</summary>
+    /// <summary>
+    /// Gives the durable temp file its name, unless the same bytes are there already. The comparison, the rename and
+    /// reading the version are one step for each payload name: two copies of a delivery arriving at once must not both
+    /// find the name free and both be stored, each under a version of its own (which would forward the call twice).
+    /// This process is the root's only writer (<see cref="RootLock"/>), so a lock in memory is enough.
+    /// </summary>
     private StoredPayload Place(TempPayload temp, ConversationId id, PayloadKind kind)
     {
         var directory = DirectoryFor(id);
         var target = PathFor(id, kind);
-        var duplicate = FileComparison.SameContent(target, temp.Path);
-        if (!duplicate)
+        lock (_placing[(uint)StringComparer.Ordinal.GetHashCode(target) % (uint)_placing.Length])
         {
-            Directory.CreateDirectory(directory);
-            File.Move(temp.Path, target, overwrite: true);
-            temp.Committed = true;
-        }
+            var duplicate = FileComparison.SameContent(target, temp.Path);
+            if (!duplicate)
+            {
+                Directory.CreateDirectory(directory);
+                File.Move(temp.Path, target, overwrite: true);
+                temp.Committed = true;
+            }
 
-        return new StoredPayload(Describe(kind, new FileInfo(target)), Path.Combine(_displayRoot, id.Value, kind.FileName(id)), duplicate);
+            return new StoredPayload(Describe(kind, new FileInfo(target)), Path.Combine(_displayRoot, id.Value, kind.FileName(id)), duplicate);
+        }
     }
 
     /// <summary>The group commit of this root, opened at the first commit (the root exists by then).</summary>
