@@ -41,7 +41,9 @@ public static class PayloadFacts
             return (null, null);
         }
 
-        using var document = await ParseAsync(json, cancellationToken);
+        // A local file is read where we are: on Linux an asynchronous file read is this same read, queued to another
+        // pool thread and continued from there, twice per body (its bytes, then the end), for nothing gained.
+        using var document = json is FileStream ? Parse(json) : await ParseAsync(json, cancellationToken);
         return kind == PayloadKind.Transcription ? (ReadTranscription(document), null) : (null, ReadFailure(document));
     }
 
