@@ -110,7 +110,7 @@ public sealed class StartupProcessTests : IDisposable
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await service.WaitForHealthAsync(client);
 
-        var preflight = new HttpRequestMessage(HttpMethod.Options, "/webhook/post-call");
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/webhook/post-call");
         preflight.Headers.Add("Origin", "https://example.test");
         preflight.Headers.Add("Access-Control-Request-Method", "POST");
         using (var answer = await client.SendAsync(preflight, ct))
@@ -118,7 +118,7 @@ public sealed class StartupProcessTests : IDisposable
             Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
         }
 
-        var delivery = Deliveries.SignedRequest(Deliveries.Transcription("compiled"));
+        using var delivery = Deliveries.SignedRequest(Deliveries.Transcription("compiled"));
         delivery.Headers.Add("Origin", "https://example.test");
         using (var answer = await client.SendAsync(delivery, ct))
         {
