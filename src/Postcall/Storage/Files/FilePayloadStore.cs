@@ -22,10 +22,10 @@ public sealed class FilePayloadStore : IPayloadStore
 
     private readonly string _displayRoot;
     private readonly object _flushGate = new();
+    private FileSystemFlush? _flush;
 
     /// <summary>Locks for placing payloads, one per group of payload names (<see cref="Place"/>).</summary>
     private readonly Lock[] _placing = [.. Enumerable.Range(0, 64).Select(_ => new Lock())];
-    private FileSystemFlush? _flush;
 
     /// <param name="root">As configured; a relative root is taken from <paramref name="baseDirectory"/>.</param>
     /// <param name="baseDirectory">Defaults to the working directory, as the earlier service resolved it.</param>
