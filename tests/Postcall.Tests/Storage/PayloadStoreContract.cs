@@ -162,6 +162,32 @@ public sealed class FilePayloadStoreContract : PayloadStoreContract
 
     protected override Task<IPayloadStore> CreateStoreAsync() => Task.FromResult<IPayloadStore>(new FilePayloadStore(_root));
 
+    /// <summary>
+    /// A file's write time is its version. On a kernel that stamps files every few milliseconds, a replacement can be
+    /// written within the tick of the copy it replaces, and one placed late was written before it: new bytes must still
+    /// get a new, later version, or they would never be forwarded. A recording takes the path that flushes on its own.
+    /// </summary>
+    [Theory]
+    [InlineData(16, 0)]
+    [InlineData(16, -50_000)]
+    [InlineData(2 * 1024 * 1024, 0)]
+    public async Task A_replacement_written_no_later_than_the_copy_it_replaces_still_gets_a_later_version(int size, int ticksLater)
+    {
+        var first = await CommitAsync("tick", PayloadKind.Audio, RandomNumberGenerator.GetBytes(size));
+        var replacement = RandomNumberGenerator.GetBytes(size);
+        await using var temp = Store.CreateTemp();
+        await temp.WriteAsync(replacement, Cancel);
+        File.SetLastWriteTimeUtc(temp.Path, first.Payload.LastModified.UtcDateTime.AddTicks(ticksLater));
+
+        var second = await Store.CommitAsync(temp, Id("tick"), PayloadKind.Audio, Cancel);
+
+        Assert.False(second.Duplicate);
+        Assert.True(second.Payload.LastModified > first.Payload.LastModified);
+        Assert.NotEqual(first.Payload.Version, second.Payload.Version);
+        Assert.Equal(second.Payload.Version, Assert.Single(await Store.PayloadsAsync(Id("tick"), Cancel)).Version);
+        Assert.Equal(replacement, await ReadAsync("tick", PayloadKind.Audio));
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();

@@ -5,17 +5,11 @@ internal static class FileComparison
     private const int BufferSize = 64 * 1024;
 
     /// <summary>
-    /// True when <paramref name="existing"/> exists and holds exactly the bytes of <paramref name="candidate"/>.
+    /// True when <paramref name="existing"/> (still) exists and holds exactly the bytes of <paramref name="candidate"/>.
     /// Blocking: it runs among the other durable steps, off the request threads.
     /// </summary>
     public static bool SameContent(string existing, string candidate)
     {
-        // The usual case, a first delivery, costs one stat and no exception.
-        if (!File.Exists(existing))
-        {
-            return false;
-        }
-
         try
         {
             using var a = Open(existing);

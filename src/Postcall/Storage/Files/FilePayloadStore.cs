@@ -217,7 +217,7 @@ public sealed class FilePayloadStore : IPayloadStore
         var flush = SharedFlush();
         temp.Close();
         await flush.FlushAsync(CancellationToken.None);
-        var stored = Place(temp, id, kind);
+        var stored = Place(temp, id, kind, out _); // a new write time, if it got one, is flushed with the name
         // Also for a duplicate: the first copy's rename may not be flushed yet when this answer goes out.
         await flush.FlushAsync(CancellationToken.None);
         return stored;
@@ -232,7 +232,12 @@ public sealed class FilePayloadStore : IPayloadStore
     {
         temp.FlushToDisk();
         temp.Close();
-        var stored = Place(temp, id, kind);
+        var stored = Place(temp, id, kind, out var restamped);
+        if (restamped)
+        {
+            FlushFile(PathFor(id, kind)); // its new write time, flushed before its name can be
+        }
+
         DirectorySync.Flush(DirectoryFor(id));
         DirectorySync.Flush(Root);
         return stored;
@@ -262,16 +267,25 @@ public sealed class FilePayloadStore : IPayloadStore
     /// reading the version are one step for each payload name: two copies of a delivery arriving at once must not both
     /// find the name free and both be stored, each under a version of its own (which would forward the call twice).
     /// This process is the root's only writer (<see cref="RootLock"/>), so a lock in memory is enough.
+    /// <para>
+    /// A payload's version is its write time, so a replacement must be written later than the copy it replaces. A
+    /// clock that ticks coarsely (many kernels stamp files every few milliseconds) or two replacements placed out of
+    /// order would otherwise give new bytes the version of old ones, and they would never be forwarded. Such a file
+    /// gets the stored copy's write time plus one tick (<paramref name="restamped"/>), which the caller must flush.
+    /// </para>
     /// </summary>
-    private StoredPayload Place(TempPayload temp, ConversationId id, PayloadKind kind)
+    private StoredPayload Place(TempPayload temp, ConversationId id, PayloadKind kind, out bool restamped)
     {
         var directory = DirectoryFor(id);
         var target = PathFor(id, kind);
+        restamped = false;
         lock (_placing[(uint)StringComparer.Ordinal.GetHashCode(target) % (uint)_placing.Length])
         {
-            var duplicate = FileComparison.SameContent(target, temp.Path);
+            var stored = new FileInfo(target); // the usual case, a first delivery, costs this one stat
+            var duplicate = stored.Exists && FileComparison.SameContent(target, temp.Path);
             if (!duplicate)
             {
+                restamped = stored.Exists && WrittenAfter(temp.Path, stored.LastWriteTimeUtc);
                 Directory.CreateDirectory(directory);
                 File.Move(temp.Path, target, overwrite: true);
                 temp.Committed = true;
@@ -279,6 +293,25 @@ public sealed class FilePayloadStore : IPayloadStore
 
             return new StoredPayload(Describe(kind, new FileInfo(target)), Path.Combine(_displayRoot, id.Value, kind.FileName(id)), duplicate);
         }
+    }
+
+    /// <summary>Gives <paramref name="path"/> a write time later than <paramref name="previous"/> if it has none; true if it had to.</summary>
+    private static bool WrittenAfter(string path, DateTime previous)
+    {
+        if (File.GetLastWriteTimeUtc(path) > previous)
+        {
+            return false;
+        }
+
+        File.SetLastWriteTimeUtc(path, previous.AddTicks(1));
+        return true;
+    }
+
+    /// <summary>fsync of a file by name: what changed in its inode (a write time) is on disk.</summary>
+    private static void FlushFile(string path)
+    {
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        RandomAccess.FlushToDisk(file);
     }
 
     /// <summary>The group commit of this root, opened at the first commit (the root exists by then).</summary>
