@@ -20,6 +20,10 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
     /// <summary>How long past its timeout a claim outlives a send, for the outbox write after it.</summary>
     private static readonly TimeSpan ClaimMargin = TimeSpan.FromMinutes(2);
 
+    /// <remarks>
+    /// Never disposed: when the host fails to start (its port taken) it disposes this service while the loop may still
+    /// be about to wait on it, and a SemaphoreSlim whose wait handle is never asked for holds nothing to release.
+    /// </remarks>
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly ConcurrentDictionary<string, int> _sending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
@@ -220,12 +224,6 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
         catch (OutboxUnavailableException)
         {
         }
-    }
-
-    public override void Dispose()
-    {
-        base.Dispose();
-        _wake.Dispose();
     }
 
     [LoggerMessage(EventId = 5001, EventName = "ForwardDelivered", Level = LogLevel.Information,
