@@ -44,5 +44,10 @@ catch (SettingsException e)
     await Console.Error.WriteLineAsync(e.Message);
     return 1;
 }
+catch (Exception e) when (ListenFailure.Describe(e) is { } reason)
+{
+    await Console.Error.WriteLineAsync(reason);
+    return 1;
+}
 
 public partial class Program;

@@ -16,6 +16,7 @@ public static partial class PostcallApp
     {
         ArgumentNullException.ThrowIfNull(app);
         var settings = app.Services.GetRequiredService<PostcallSettings>();
+        ListenFailure.CheckAddresses(app.Configuration);
         PrepareStorage(app, settings);
 
         // Who the client is, and whether the request is local, before anything counts or logs it.

@@ -22,6 +22,40 @@ public sealed class StartupProcessTests : IDisposable
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// An address the service cannot take, or one that is not an address, is a mistake to fix, not a crash: one line
+    /// that says what to change, exit code 1, and no abort (which a supervisor would report as a core dump).
+    /// </summary>
+    [Fact]
+    public async Task A_taken_port_or_an_address_that_is_not_one_stops_start_up_with_one_line_and_exit_code_1()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var takenUrl = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+
+        foreach (var (urls, expected) in new[]
+        {
+            (takenUrl, $"Failed to bind to address {takenUrl}: address already in use. Stop the program that listens there, or give this service another address with --urls or ASPNETCORE_URLS."),
+            ("htp:/8000", "  - --urls or ASPNETCORE_URLS: 'htp:/8000' is not an address to listen on (for example http://0.0.0.0:8000)."),
+        })
+        {
+            using var service = new ServiceProcess(_workDir, new()
+            {
+                ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
+                ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = Path.Combine(_workDir, "payloads"),
+                ["LOG_LEVEL"] = "WARNING",
+            }, "--urls", urls);
+            await service.Process.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
+            var stderr = await service.Process.StandardError.ReadToEndAsync(ct);
+
+            Assert.Equal(1, service.Process.ExitCode);
+            Assert.Contains(expected, stderr.Split('\n'), StringComparer.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("BackgroundService failed", stderr, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task A_second_service_on_the_same_root_is_refused_and_the_root_is_free_again_after_a_crash()
     {
