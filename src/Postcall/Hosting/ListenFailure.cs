@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 
@@ -12,7 +13,7 @@ public static class ListenFailure
 {
     private const string Variables = "--urls or ASPNETCORE_URLS";
 
-    /// <summary>Each configured address that Kestrel could not parse, as a <see cref="SettingsException"/>.</summary>
+    /// <summary>Each configured address that Kestrel could not use, as a <see cref="SettingsException"/>.</summary>
     public static void CheckAddresses(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -20,11 +21,7 @@ public static class ListenFailure
         var problems = new List<string>();
         foreach (var url in (urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            try
-            {
-                _ = BindingAddress.Parse(url);
-            }
-            catch (FormatException)
+            if (!IsAddress(url))
             {
                 problems.Add($"{Variables}: '{Http.LogText.Neutralize(url)}' is not an address to listen on (for example http://0.0.0.0:8000).");
             }
@@ -33,6 +30,19 @@ public static class ListenFailure
         if (problems.Count > 0)
         {
             throw new SettingsException(problems);
+        }
+    }
+
+    /// <summary>What Kestrel will accept: its own parser's verdict, and a port that exists.</summary>
+    private static bool IsAddress(string url)
+    {
+        try
+        {
+            return BindingAddress.Parse(url).Port is >= 0 and <= IPEndPoint.MaxPort;
+        }
+        catch (FormatException)
+        {
+            return false;
         }
     }
 

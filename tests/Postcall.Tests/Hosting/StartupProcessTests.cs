@@ -38,6 +38,7 @@ public sealed class StartupProcessTests : IDisposable
         {
             (takenUrl, $"Failed to bind to address {takenUrl}: address already in use. Stop the program that listens there, or give this service another address with --urls or ASPNETCORE_URLS."),
             ("htp:/8000", "  - --urls or ASPNETCORE_URLS: 'htp:/8000' is not an address to listen on (for example http://0.0.0.0:8000)."),
+            ("http://127.0.0.1:80000", "  - --urls or ASPNETCORE_URLS: 'http://127.0.0.1:80000' is not an address to listen on (for example http://0.0.0.0:8000)."),
         })
         {
             using var service = new ServiceProcess(_workDir, new()
