@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Postcall.Tests.Support;
 
 namespace Postcall.Tests.Hosting;
@@ -30,13 +31,15 @@ public sealed class StartupProcessTests : IDisposable
     public async Task A_taken_port_or_an_address_that_is_not_one_stops_start_up_with_one_line_and_exit_code_1()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         var takenUrl = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
 
         foreach (var (urls, expected) in new[]
         {
             (takenUrl, $"Failed to bind to address {takenUrl}: address already in use. Stop the program that listens there, or give this service another address with --urls or ASPNETCORE_URLS."),
+            // 192.0.2.0/24 is kept for documentation: no host has it.
+            ("http://192.0.2.1:8000", "Cannot listen on the configured address: Cannot assign requested address. Check --urls or ASPNETCORE_URLS."),
             ("htp:/8000", "  - --urls or ASPNETCORE_URLS: 'htp:/8000' is not an address to listen on (for example http://0.0.0.0:8000)."),
             ("http://127.0.0.1:80000", "  - --urls or ASPNETCORE_URLS: 'http://127.0.0.1:80000' is not an address to listen on (for example http://0.0.0.0:8000)."),
         })
@@ -47,8 +50,9 @@ public sealed class StartupProcessTests : IDisposable
                 ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = Path.Combine(_workDir, "payloads"),
                 ["LOG_LEVEL"] = "WARNING",
             }, "--urls", urls);
+            var reading = service.Process.StandardError.ReadToEndAsync(ct);
             await service.Process.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
-            var stderr = await service.Process.StandardError.ReadToEndAsync(ct);
+            var stderr = await reading;
 
             Assert.Equal(1, service.Process.ExitCode);
             Assert.Contains(expected, stderr.Split('\n'), StringComparer.Ordinal);
