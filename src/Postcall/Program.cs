@@ -36,7 +36,12 @@ try
         return await ServiceTunnel.RunAsync(app, Console.Out, Console.Error);
     }
 
-    await app.RunAsync();
+    await using (app)
+    {
+        await app.StartOrStopAsync();
+        await app.WaitForShutdownAsync();
+    }
+
     return 0;
 }
 catch (SettingsException e)

@@ -21,8 +21,8 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
     private static readonly TimeSpan ClaimMargin = TimeSpan.FromMinutes(2);
 
     /// <remarks>
-    /// Never disposed: when the host fails to start (its port taken) it disposes this service while the loop may still
-    /// be about to wait on it, and a SemaphoreSlim whose wait handle is never asked for holds nothing to release.
+    /// Never disposed: a host disposed without being stopped disposes this service while its loop may still be about
+    /// to wait on it, and a SemaphoreSlim whose wait handle is never asked for holds nothing to release.
     /// </remarks>
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly ConcurrentDictionary<string, int> _sending = new(StringComparer.Ordinal);

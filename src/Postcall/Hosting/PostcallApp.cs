@@ -48,6 +48,25 @@ public static partial class PostcallApp
         return app;
     }
 
+    /// <summary>
+    /// Starts the service. If it cannot start (its address taken), what did start is stopped before the caller goes
+    /// on: the background loops (index writer, forward dispatcher) started before the server failed to listen, and
+    /// disposing the host under them would leave them running into disposed services, with misleading errors logged.
+    /// </summary>
+    public static async Task StartOrStopAsync(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.StopAsync();
+            throw;
+        }
+    }
+
     private static void PrepareStorage(WebApplication app, PostcallSettings settings)
     {
         var store = app.Services.GetRequiredService<IPayloadStore>();

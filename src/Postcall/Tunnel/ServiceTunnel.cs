@@ -33,7 +33,7 @@ public static partial class ServiceTunnel
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(error);
-        await app.StartAsync();
+        await app.StartOrStopAsync();
         var settings = app.Services.GetRequiredService<PostcallSettings>();
         var port = LocalPort(app);
         NgrokAgent agent;
