@@ -18,6 +18,9 @@ public abstract class PayloadStoreContract : IAsyncLifetime
 
     protected abstract Task<IPayloadStore> CreateStoreAsync();
 
+    /// <summary>Whether, of racing commits that create the same payload, exactly one can be told it wrote it.</summary>
+    protected virtual bool CreatesAreExclusive => true;
+
     public async ValueTask InitializeAsync()
     {
         _store = await CreateStoreAsync();
@@ -90,7 +93,15 @@ public abstract class PayloadStoreContract : IAsyncLifetime
         {
             var cid = $"raced_{round}";
             var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => CommitAsync(cid, PayloadKind.Transcription, body))));
-            Assert.Single(results, r => !r.Duplicate);
+            if (CreatesAreExclusive)
+            {
+                Assert.Single(results, r => !r.Duplicate);
+            }
+            else
+            {
+                Assert.Contains(results, r => !r.Duplicate);
+            }
+
             Assert.Single(results.Select(r => r.Payload.Version).Distinct());
             Assert.Equal(body, await ReadAsync(cid, PayloadKind.Transcription));
         }
@@ -199,6 +210,14 @@ public sealed class S3PayloadStoreContract(SharedEngines engines) : PayloadStore
 {
     private readonly string _local = Directory.CreateTempSubdirectory("postcall-contract-s3-").FullName;
     private string _bucket = string.Empty;
+
+    /// <summary>
+    /// S3 makes a conditional PUT's check and write one step. moto checks If-None-Match, then writes, on concurrent
+    /// threads, so now and then two racing creates both succeed there (once in about a dozen full test runs). What
+    /// callers rely on holds either way and is still asserted: every copy names the same version, so the call is
+    /// forwarded once.
+    /// </summary>
+    protected override bool CreatesAreExclusive => false;
 
     protected override async Task<IPayloadStore> CreateStoreAsync()
     {
