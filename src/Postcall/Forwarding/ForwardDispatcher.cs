@@ -20,10 +20,6 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
     /// <summary>How long past its timeout a claim outlives a send, for the outbox write after it.</summary>
     private static readonly TimeSpan ClaimMargin = TimeSpan.FromMinutes(2);
 
-    /// <remarks>
-    /// Never disposed: a host disposed without being stopped disposes this service while its loop may still be about
-    /// to wait on it, and a SemaphoreSlim whose wait handle is never asked for holds nothing to release.
-    /// </remarks>
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly ConcurrentDictionary<string, int> _sending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
@@ -224,6 +220,12 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
         catch (OutboxUnavailableException)
         {
         }
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _wake.Dispose();
     }
 
     [LoggerMessage(EventId = 5001, EventName = "ForwardDelivered", Level = LogLevel.Information,
