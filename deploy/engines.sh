@@ -2,6 +2,7 @@
 # S3-compatible server (moto), each on a free port, in a folder of their own. Source this file, then:
 #   engines_start <folder>   starts both, creates database "postcall" and bucket "postcall", exports
 #                            POSTCALL_DATABASE_URL, POSTCALL_STORAGE_URL, AWS_ENDPOINT_URL and AWS keys
+#   engines_psql [ARGS]      psql on database "postcall" (as its superuser)
 #   engines_stop             stops both (safe to call twice)
 # Installs what is missing (PostgreSQL server binaries, moto) with apt-get where it can.
 
@@ -32,6 +33,7 @@ engines_start() {
   ENGINES_DIR=$1
   engines_install
   local pgbin; pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  ENGINES_PG_BIN=$pgbin
   ENGINES_PG_PORT=$(engines_free_port)
   ENGINES_S3_PORT=$(engines_free_port)
   mkdir -p "$ENGINES_DIR"
@@ -52,6 +54,8 @@ engines_start() {
   export POSTCALL_STORAGE_URL="s3://postcall"
   export AWS_ENDPOINT_URL="http://127.0.0.1:$ENGINES_S3_PORT" AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
 }
+
+engines_psql() { "${ENGINES_RUN[@]}" "$ENGINES_PG_BIN/psql" -h 127.0.0.1 -p "$ENGINES_PG_PORT" -U postgres -d postcall "$@"; }
 
 engines_stop() {
   if [ -n "${ENGINES_S3_PID:-}" ]; then
