@@ -13,7 +13,27 @@ public static class LogText
 {
     public const int DefaultMaxLength = 200;
 
-    public static string? Neutralize(string? value, int maxLength = DefaultMaxLength)
+    public static string? Neutralize(string? value, int maxLength = DefaultMaxLength) => Neutralize(value, maxLength, Unsafe);
+
+    /// <summary>
+    /// Text a remote party controls, as it is stored: control characters escaped as in a log line (line breaks and tabs
+    /// kept when <paramref name="keepLineBreaks"/>), then cut to at most <paramref name="maxLength"/> characters, the
+    /// last one an ellipsis when something was cut. Keeping kept text again changes nothing.
+    /// </summary>
+    public static string? Keep(string? value, int maxLength, bool keepLineBreaks)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
+        var escaped = Neutralize(value, int.MaxValue, keepLineBreaks ? UnsafeButLineBreaks : Unsafe);
+        if (escaped is null || escaped.Length <= maxLength)
+        {
+            return escaped;
+        }
+
+        var cut = char.IsHighSurrogate(escaped[maxLength - 2]) ? maxLength - 2 : maxLength - 1;
+        return string.Concat(escaped.AsSpan(0, cut), "…");
+    }
+
+    private static string? Neutralize(string? value, int maxLength, System.Buffers.SearchValues<char> unsafeChars)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxLength);
         if (value is null)
@@ -22,7 +42,7 @@ public static class LogText
         }
 
         var kept = Math.Min(value.Length, maxLength);
-        if (kept == value.Length && !value.AsSpan().ContainsAny(Unsafe))
+        if (kept == value.Length && !value.AsSpan().ContainsAny(unsafeChars))
         {
             return value;
         }
@@ -30,7 +50,7 @@ public static class LogText
         var text = new StringBuilder(kept + 32);
         foreach (var c in value.AsSpan(0, kept))
         {
-            if (Unsafe.Contains(c))
+            if (unsafeChars.Contains(c))
             {
                 text.Append(c <= 0xFF ? $"\\x{(int)c:X2}" : $"\\u{(int)c:X4}");
             }
@@ -48,7 +68,12 @@ public static class LogText
         return text.ToString();
     }
 
-    private static readonly System.Buffers.SearchValues<char> Unsafe = System.Buffers.SearchValues.Create(
+    private static readonly char[] UnsafeChars =
         [.. Enumerable.Range(0, 0x20).Select(i => (char)i), .. Enumerable.Range(0x7F, 0x21).Select(i => (char)i),
-         '\u2028', '\u2029', .. Enumerable.Range(0x202A, 5).Select(i => (char)i), .. Enumerable.Range(0x2066, 4).Select(i => (char)i)]);
+         '\u2028', '\u2029', .. Enumerable.Range(0x202A, 5).Select(i => (char)i), .. Enumerable.Range(0x2066, 4).Select(i => (char)i)];
+
+    private static readonly System.Buffers.SearchValues<char> Unsafe = System.Buffers.SearchValues.Create(UnsafeChars);
+
+    private static readonly System.Buffers.SearchValues<char> UnsafeButLineBreaks =
+        System.Buffers.SearchValues.Create([.. UnsafeChars.Where(c => c is not ('\n' or '\r' or '\t'))]);
 }

@@ -276,12 +276,38 @@ public sealed class ForwardingTests
         Assert.Equal(DestinationView.Hidden, read.GetProperty("headers").GetProperty("Authorization").GetString());
     }
 
+    [Theory]
+    [InlineData("/hook?token=s3cret-token&x=1", "/hook?(hidden)")]
+    [InlineData("/hook", "/hook")]
+    public async Task Read_keys_see_a_destination_url_without_its_query_string(string pathAndQuery, string shownPath)
+    {
+        await using var host = await ForwardingHost.StartAsync(fromEnvironment: false,
+            settings: new() { [ForwardSettings.AllowPrivateVariable] = "true" });
+        var url = $"http://{host.Receiver.Url.Authority}{pathAndQuery}";
+        var created = await host.PostAsync("/api/destinations", new { url });
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        var id = created.Data.GetProperty("id").GetString();
+
+        foreach (var read in new[] { (await host.GetAsync("/api/destinations")).Data.GetProperty("destinations")[0], (await host.GetAsync($"/api/destinations/{id}")).Data })
+        {
+            var shown = read.GetProperty("url").GetString()!;
+            Assert.Equal($"http://{host.Receiver.Url.Authority}{shownPath}", shown);
+            Assert.DoesNotContain("s3cret", shown, StringComparison.Ordinal);
+        }
+
+        // An admin key holder, who may change it, sees it whole.
+        var admin = (await host.GetAsync($"/api/destinations/{id}", ForwardingHost.AdminKey)).Data;
+        Assert.Equal(new Uri(url).AbsoluteUri, admin.GetProperty("url").GetString());
+    }
+
     [Fact]
     public async Task Destinations_made_through_the_API_must_be_public_even_when_the_address_changes_after_they_are_made()
     {
         await using var host = await ForwardingHost.StartAsync(fromEnvironment: false);
 
-        foreach (var url in new[] { host.Receiver.Url.AbsoluteUri, "http://10.1.2.3/hook", "http://[::1]:8080/", "http://169.254.169.254/latest/meta-data" })
+        foreach (var url in new[] { host.Receiver.Url.AbsoluteUri, "http://10.1.2.3/hook", "http://[::1]:8080/", "http://169.254.169.254/latest/meta-data",
+            "http://[64:ff9b::7f00:1]:9100/", "http://[64:ff9b::a9fe:a9fe]/latest/meta-data", "http://[2002:a9fe:a9fe::1]/", "http://[::ffff:0:127.0.0.1]/",
+            "http://[fec0::1]/", "http://192.0.2.1/", "http://[2001:db8::1]/" })
         {
             var refused = await host.PostAsync("/api/destinations", new { url });
             Assert.Equal("destination_not_public", refused.AssertError(HttpStatusCode.BadRequest));
@@ -292,7 +318,7 @@ public sealed class ForwardingTests
         await outbox.SaveDestinationAsync(new Destination
         {
             Id = "dst_rebound",
-            Url = host.Receiver.Url,
+            Url = new UriBuilder(host.Receiver.Url) { Host = "localhost" }.Uri,
             Secret = WebhookSigner.NewSecret(),
             Source = DestinationSource.Api,
             CreatedAt = DateTimeOffset.UtcNow,
@@ -300,7 +326,11 @@ public sealed class ForwardingTests
         await host.DeliverAsync(Deliveries.Transcription("fwd-rebound"));
 
         var forwards = await host.ForwardsAsync("fwd-rebound", f => f.Length == 1 && f[0].GetProperty("attempts").GetInt32() >= 1);
-        Assert.Contains("not a public address", forwards[0].GetProperty("last_error").GetString(), StringComparison.Ordinal);
+        var error = forwards[0].GetProperty("last_error").GetString()!;
+        Assert.Contains("not a public address", error, StringComparison.Ordinal);
+        // What an internal name resolves to is not told to whoever reads the forward (a read key): no DNS oracle.
+        Assert.DoesNotContain("127.0.0.1", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("::1", error, StringComparison.Ordinal);
         Assert.Empty(host.Receiver.Requests);
     }
 
