@@ -6,7 +6,7 @@ public static class PostCallEndpoint
 {
     public static RouteGroupBuilder MapPostCall(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/webhook/post-call").WithTags("ElevenLabs post-call webhooks");
+        var group = app.MapGroup("/webhook/post-call").WithTags("ElevenLabs post-call webhooks").AllowCrossOrigin();
         group.MapPost("", (HttpContext context, PostCallReceiver receiver) => receiver.ReceiveAsync(context))
             .WithName("ReceivePostCallWebhook")
             .WithSummary("Receive an ElevenLabs post-call webhook")

@@ -16,7 +16,7 @@ public static class GenericEndpoints
 
     public static RouteGroupBuilder MapGenericWebhooks(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("").WithTags("Generic webhooks");
+        var group = app.MapGroup("").WithTags("Generic webhooks").AllowCrossOrigin();
         // Cast: a handler taking only HttpContext would otherwise bind as a RequestDelegate and drop its result.
         group.MapPost("/webhook", (Delegate)ProcessAsync)
             .WithName("ReceiveGenericWebhook")

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Postcall.Http;
 
 namespace Postcall.Generic;
 
@@ -12,7 +13,8 @@ public static class HealthEndpoints
         var group = app.MapGroup("/health").WithTags("Health");
         group.MapGet("", Ok<Health> () => TypedResults.Ok(new Health("healthy", "Service is running")))
             .WithName("Health")
-            .WithSummary("Liveness: the process is up and answering");
+            .WithSummary("Liveness: the process is up and answering")
+            .AllowCrossOrigin();
         return group;
     }
 }

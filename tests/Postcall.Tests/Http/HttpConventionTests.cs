@@ -91,6 +91,36 @@ public sealed class HttpConventionTests : ServiceTests
         Assert.Contains("X-Request-ID", response.Headers.GetValues("Access-Control-Expose-Headers").Single(), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("/webhook", "POST", true)]
+    [InlineData("/echo", "POST", true)]
+    [InlineData("/metrics", "GET", false)]
+    [InlineData("/health/ready", "GET", false)]
+    [InlineData("/api/conversations", "GET", false)]
+    [InlineData("/api/destinations", "GET", false)]
+    [InlineData("/dashboard", "GET", false)]
+    [InlineData("/openapi.json", "GET", false)]
+    public async Task Only_the_webhooks_echo_and_liveness_answer_other_origins(string path, string method, bool open)
+    {
+        var client = Factory.CreateClient();
+        var preflight = new HttpRequestMessage(HttpMethod.Options, path);
+        preflight.Headers.Add("Origin", "https://example.test");
+        preflight.Headers.Add("Access-Control-Request-Method", method);
+        using var preflightAnswer = await client.SendAsync(preflight, Ct);
+        Assert.Equal(open, preflightAnswer.Headers.Contains("Access-Control-Allow-Origin"));
+
+        // A local request from a page of another origin (what a browser on the operator's machine sends).
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        request.Headers.Add("Origin", "https://example.test");
+        if (method == "POST")
+        {
+            request.Content = new StringContent("""{"event_type":"x"}""", System.Text.Encoding.UTF8, "application/json");
+        }
+
+        using var response = await client.SendAsync(request, Ct);
+        Assert.Equal(open, response.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
     [Fact]
     public async Task Docs_are_served_offline_with_an_openapi_document_describing_every_endpoint()
     {
