@@ -1,13 +1,13 @@
 namespace Postcall.Conversations;
 
-/// <summary>Where the media-link signing key comes from.</summary>
+/// <summary>Where the media-link signing keys come from.</summary>
 public interface IMediaKeySource
 {
     /// <summary>
-    /// The key: the same for every caller for as long as links must stay valid. Throws
-    /// <see cref="MediaKeyUnavailableException"/> when it cannot be read now.
+    /// The keys, the same for every caller for as long as links must stay valid: the first signs new links, every one
+    /// verifies (two during a rotation). Throws <see cref="MediaKeyUnavailableException"/> when they cannot be read now.
     /// </summary>
-    Task<byte[]> GetKeyAsync(CancellationToken cancellationToken);
+    Task<IReadOnlyList<byte[]>> GetKeysAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>The media-link key cannot be read now (the outbox that keeps it cannot be reached).</summary>

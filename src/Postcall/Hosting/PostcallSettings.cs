@@ -17,6 +17,7 @@ public sealed record PostcallSettings
     public const string MinFreeBytesVariable = "POSTCALL_MIN_FREE_BYTES";
     public const string ApiKeyVariable = "POSTCALL_API_KEY";
     public const string AdminKeyVariable = "POSTCALL_ADMIN_KEY";
+    public const string MediaKeyVariable = "POSTCALL_MEDIA_KEY";
     public const string RetentionDaysVariable = "POSTCALL_RETENTION_DAYS";
     public const string TrustedProxiesVariable = "POSTCALL_TRUSTED_PROXIES";
     public const string MetricsPublicVariable = "POSTCALL_METRICS_PUBLIC";
@@ -29,6 +30,7 @@ public sealed record PostcallSettings
     public const int DefaultShutdownTimeoutSeconds = 30;
     public const string DefaultPayloadPath = "./payloads";
     public const int MinApiKeyLength = 16;
+    public const int MinMediaKeyLength = 32;
     public const long DefaultMinFreeBytes = 100L * 1024 * 1024;
     public const long DefaultMaxBodyBytes = 200L * 1024 * 1024;
 
@@ -41,6 +43,9 @@ public sealed record PostcallSettings
 
     /// <summary>Keys that also change destinations and replay forwards: whoever adds a destination receives every future call.</summary>
     public IReadOnlyList<string> AdminKeys { get; init; } = [];
+
+    /// <summary>Media-link keys set by the operator (the first signs, all verify); none: one is generated and kept.</summary>
+    public IReadOnlyList<string> MediaKeys { get; init; } = [];
 
     /// <summary>Every key that reads: the API and dashboard are off when there is none.</summary>
     public IReadOnlyList<string> ReadKeys => [.. ApiKeys, .. AdminKeys];
@@ -116,6 +121,7 @@ public sealed record PostcallSettings
             PayloadPath = NonEmpty(read(PayloadPathVariable)) ?? DefaultPayloadPath,
             ApiKeys = ParseApiKeys(read(ApiKeyVariable), ApiKeyVariable, errors),
             AdminKeys = ParseApiKeys(read(AdminKeyVariable), AdminKeyVariable, errors),
+            MediaKeys = ParseMediaKeys(read(MediaKeyVariable), errors),
             Forward = Forwarding.ForwardSettings.Parse(read, ParseBool(read(Forwarding.ForwardSettings.AllowPrivateVariable), Forwarding.ForwardSettings.AllowPrivateVariable, errors), errors),
             TrustedProxies = ParseNetworks(read(TrustedProxiesVariable), TrustedProxiesVariable, errors),
             MetricsPublic = ParseBool(read(MetricsPublicVariable), MetricsPublicVariable, errors),
@@ -181,6 +187,17 @@ public sealed record PostcallSettings
     /// <summary>A comma-separated list of secrets or keys, blanks and surrounding spaces dropped.</summary>
     public static string[] ParseList(string? value) =>
         (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    private static string[] ParseMediaKeys(string? value, List<string> errors)
+    {
+        var keys = ParseList(value);
+        if (keys.Any(k => k.Length < MinMediaKeyLength))
+        {
+            errors.Add($"{MediaKeyVariable} keys must be at least {MinMediaKeyLength} characters each (try: openssl rand -hex 32).");
+        }
+
+        return keys;
+    }
 
     private static string[] ParseApiKeys(string? value, string name, List<string> errors)
     {
