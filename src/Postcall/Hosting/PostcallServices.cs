@@ -85,6 +85,7 @@ public static class PostcallServices
             o.UseUtcTimestamp = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
+        ListenFailureLogging.Add(builder.Logging);
         services.AddOptions<ConsoleLoggerOptions>().Configure<PostcallSettings>((console, settings) =>
             console.FormatterName = settings.LogFormat == "json" ? ConsoleFormatterNames.Json : ConsoleFormatterNames.Simple);
         services.AddOptions<LoggerFilterOptions>().Configure<PostcallSettings>((filters, settings) =>
