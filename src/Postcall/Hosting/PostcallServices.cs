@@ -35,7 +35,7 @@ public static class PostcallServices
         var services = builder.Services;
         services.AddSingleton(sp => PostcallSettings.Load(key => sp.GetRequiredService<IConfiguration>()[key]));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new ClientOrigin(sp.GetRequiredService<PostcallSettings>().TrustedProxies, sp.GetService<TunnelListener>()?.Port));
+        services.AddSingleton(sp => new ClientOrigin(sp.GetRequiredService<PostcallSettings>().TrustedProxies, sp.GetService<TunnelListener>()));
         services.AddPayloadStore();
         services.AddCoordination();
         services.AddForwarding();

@@ -22,14 +22,14 @@ public sealed class ClientOrigin
     private const int MaxHops = 32;
 
     private readonly IReadOnlyList<IPNetwork> _trustedProxies;
-    private readonly int? _tunnelPort;
+    private readonly Tunnel.TunnelListener? _tunnel;
 
-    /// <param name="tunnelPort">The loopback port only the tunnel's agent is pointed at, when there is one.</param>
-    public ClientOrigin(IReadOnlyList<IPNetwork> trustedProxies, int? tunnelPort)
+    /// <param name="tunnel">The loopback listener only the tunnel's agent is pointed at, when there is one.</param>
+    public ClientOrigin(IReadOnlyList<IPNetwork> trustedProxies, Tunnel.TunnelListener? tunnel)
     {
         ArgumentNullException.ThrowIfNull(trustedProxies);
         _trustedProxies = trustedProxies;
-        _tunnelPort = tunnelPort;
+        _tunnel = tunnel;
     }
 
     /// <summary>What was decided about one request.</summary>
@@ -41,7 +41,7 @@ public sealed class ClientOrigin
         ArgumentNullException.ThrowIfNull(headers);
         // No peer address: a Unix domain socket, which only processes on this machine can reach.
         var peer = Normalize(connection.RemoteIpAddress ?? IPAddress.Loopback);
-        var viaTunnel = _tunnelPort is { } port && connection.LocalPort == port
+        var viaTunnel = _tunnel is { } tunnel && tunnel.Carries(connection.LocalPort)
             && connection.LocalIpAddress is { } local && IPAddress.IsLoopback(local);
         var forwarded = ForwardingHeaders.Any(headers.ContainsKey);
         var isLocal = IPAddress.IsLoopback(peer) && !viaTunnel && !forwarded;

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Postcall.Hosting;
@@ -8,24 +6,38 @@ namespace Postcall.Tunnel;
 
 /// <summary>
 /// The loopback port that only the tunnel's agent is pointed at. Whatever arrives on it came through the tunnel: from
-/// the internet, never local, with the client in the agent's <c>X-Forwarded-For</c>.
+/// the internet, never local, with the client in the agent's <c>X-Forwarded-For</c>. The system picks the port when
+/// the server binds it (port 0), so no other program can take it between a pick and the bind.
 /// </summary>
-public sealed record TunnelListener(int Port);
+public sealed class TunnelListener
+{
+    private int _port;
+
+    /// <summary>The port, once the server listens on it; 0 before.</summary>
+    public int Port => Volatile.Read(ref _port);
+
+    /// <summary>Whether a connection to <paramref name="localPort"/> on loopback may have come through the tunnel: before the port is known, any may have.</summary>
+    public bool Carries(int localPort) => Port is var port && (port == 0 || port == localPort);
+
+    internal void Bound(int port) => Volatile.Write(ref _port, port);
+}
 
 /// <summary><c>postcall --tunnel</c>: the service and an ngrok tunnel to it, started and stopped together.</summary>
 public static partial class ServiceTunnel
 {
     public const string Flag = "--tunnel";
 
+    private const string TunnelUrl = "http://127.0.0.1:0";
+
     /// <summary>Adds the tunnel's own listener on 127.0.0.1, beside the addresses the service is configured with.</summary>
     public static WebApplicationBuilder AddServiceTunnel(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var port = FreeLoopbackPort();
         var urls = (builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) ?? PostcallServices.DefaultUrl)
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        builder.WebHost.UseUrls([.. urls, $"http://127.0.0.1:{port}"]);
-        builder.Services.AddSingleton(new TunnelListener(port));
+        // Last: Kestrel binds addresses in order and lists them in that order, so the last one listed is this one.
+        builder.WebHost.UseUrls([.. urls, TunnelUrl]);
+        builder.Services.AddSingleton(new TunnelListener());
         return builder;
     }
 
@@ -35,13 +47,16 @@ public static partial class ServiceTunnel
         ArgumentNullException.ThrowIfNull(error);
         await app.StartOrStopAsync();
         var settings = app.Services.GetRequiredService<PostcallSettings>();
-        var port = LocalPort(app);
+        var tunnel = app.Services.GetRequiredService<TunnelListener>();
+        var addresses = (app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []).ToList();
+        tunnel.Bound(new Uri(addresses[^1]).Port);
+        var port = LocalPort(addresses[..^1]);
         NgrokAgent agent;
         try
         {
             agent = await NgrokAgent.StartAsync(new NgrokOptions
             {
-                Port = app.Services.GetRequiredService<TunnelListener>().Port,
+                Port = tunnel.Port,
                 AuthToken = settings.NgrokAuthToken,
                 ExecutablePath = app.Configuration[NgrokOptions.PathVariable],
                 StartTimeout = settings.TunnelTimeout,
@@ -65,19 +80,11 @@ public static partial class ServiceTunnel
         return 0;
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>The service's own port, as the user knows it, from the addresses it listens on besides the tunnel's.</summary>
+    private static int LocalPort(IEnumerable<string> addresses)
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    /// <summary>The service's own port, as the user knows it (the tunnel's listener is an internal detail).</summary>
-    private static int LocalPort(WebApplication app)
-    {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var address = addresses.Select(a => new Uri(a.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)))
-            .FirstOrDefault(u => u.Scheme == Uri.UriSchemeHttp && u.Port != app.Services.GetRequiredService<TunnelListener>().Port)
+            .FirstOrDefault(u => u.Scheme == Uri.UriSchemeHttp)
             ?? throw new InvalidOperationException("The tunnel needs the service to listen on plain HTTP.");
         return address.Port;
     }

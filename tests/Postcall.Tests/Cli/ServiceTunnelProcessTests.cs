@@ -11,8 +11,8 @@ public sealed class ServiceTunnelProcessTests : IDisposable
 
     public void Dispose() => Directory.Delete(_workDir, recursive: true);
 
-    /// <summary><c>postcall --tunnel</c> on <paramref name="port"/>, once it has printed the webhook URL.</summary>
-    private async Task<ServiceProcess> StartWithTunnelAsync(FakeNgrokAgent agent, int port)
+    /// <summary><c>postcall --tunnel</c> on a port the system picks, once it has printed the webhook URL.</summary>
+    private async Task<ServiceProcess> StartWithTunnelAsync(FakeNgrokAgent agent)
     {
         var service = new ServiceProcess(_workDir, new()
         {
@@ -20,8 +20,8 @@ public sealed class ServiceTunnelProcessTests : IDisposable
             ["NGROK_PATH"] = agent.ScriptPath,
             ["NGROK_AUTHTOKEN"] = "tok_secret_123",
             ["LOG_LEVEL"] = "WARNING",
-        }, "--tunnel", "--urls", $"http://127.0.0.1:{port}");
-        await service.WaitForOutputAsync(line => line.EndsWith("/webhook/post-call", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        }, "--tunnel", "--urls", ServiceProcess.AnyPort);
+        await service.WaitForOutputAsync(line => line.EndsWith("/webhook/post-call", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
         return service;
     }
 
@@ -29,8 +29,8 @@ public sealed class ServiceTunnelProcessTests : IDisposable
     public async Task Service_and_tunnel_start_together_and_sigterm_leaves_no_agent_behind()
     {
         using var agent = new FakeNgrokAgent("ok");
-        var port = ServiceProcess.FreePort();
-        using var service = await StartWithTunnelAsync(agent, port);
+        using var service = await StartWithTunnelAsync(agent);
+        var port = (await service.UrlAsync()).Port;
         Assert.Contains($"https://fake-{agent.Pid}.ngrok-free.app/webhook/post-call", service.OutputLines);
         Assert.Contains($"Tunnel open: https://fake-{agent.Pid}.ngrok-free.app -> http://localhost:{port}", service.OutputLines);
         // The agent is pointed at a loopback listener of its own, so the service knows what came through the tunnel.
@@ -76,7 +76,7 @@ public sealed class ServiceTunnelProcessTests : IDisposable
     public async Task An_agent_dies_with_a_service_killed_outright()
     {
         using var agent = new FakeNgrokAgent("ok");
-        using var service = await StartWithTunnelAsync(agent, ServiceProcess.FreePort());
+        using var service = await StartWithTunnelAsync(agent);
         Assert.True(agent.IsRunning);
 
         service.Process.Kill(); // SIGKILL: no code of the service runs after this
@@ -99,7 +99,7 @@ public sealed class ServiceTunnelProcessTests : IDisposable
             ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
             ["NGROK_PATH"] = agent.ScriptPath,
             ["LOG_LEVEL"] = "WARNING",
-        }, "--tunnel", "--urls", $"http://127.0.0.1:{ServiceProcess.FreePort()}");
+        }, "--tunnel", "--urls", ServiceProcess.AnyPort);
 
         var stderr = await service.Process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await service.Process.WaitForExitAsync(TestContext.Current.CancellationToken);
@@ -119,7 +119,7 @@ public sealed class ServiceTunnelProcessTests : IDisposable
             ["NGROK_AUTHTOKEN"] = "tok_secret_123",
         }, "tunnel", "--port", "8123");
 
-        await tunnel.WaitForOutputAsync(line => line.EndsWith("/webhook/post-call", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        await tunnel.WaitForOutputAsync(line => line.EndsWith("/webhook/post-call", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
         Assert.True(agent.IsRunning);
 
         // What a terminal sends on Ctrl+C.
@@ -128,7 +128,7 @@ public sealed class ServiceTunnelProcessTests : IDisposable
             await interrupt.WaitForExitAsync(TestContext.Current.CancellationToken);
         }
 
-        await tunnel.Process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await tunnel.Process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
         // Its error output says why, should it ever end otherwise (one clean run in many ended with 134, an abort).
         var errors = tunnel.Process.ExitCode == 0 ? "" : await tunnel.Process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         Assert.True(tunnel.Process.ExitCode == 0, $"postcall tunnel exited with {tunnel.Process.ExitCode}: {errors}");

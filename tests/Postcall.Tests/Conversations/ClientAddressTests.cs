@@ -102,7 +102,26 @@ public sealed class ClientOriginTests
 {
     private const int TunnelPort = 41234;
 
-    private static readonly ClientOrigin Origins = new([IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("2001:db8::/32")], TunnelPort);
+    private static readonly ClientOrigin Origins = new([IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("2001:db8::/32")], Listening(TunnelPort));
+
+    private static Tunnel.TunnelListener Listening(int port)
+    {
+        var tunnel = new Tunnel.TunnelListener();
+        tunnel.Bound(port);
+        return tunnel;
+    }
+
+    [Fact]
+    public void Before_the_tunnel_listener_has_its_port_no_loopback_request_counts_as_local()
+    {
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Loopback;
+        context.Connection.LocalIpAddress = IPAddress.Loopback;
+        context.Connection.LocalPort = 8000;
+        var origin = new ClientOrigin([], new Tunnel.TunnelListener()).Decide(context.Connection, context.Request.Headers);
+        Assert.False(origin.IsLocal);
+        Assert.True(origin.ViaTunnel);
+    }
 
     private static ClientOrigin.Origin Decide(string peer, string? forwardedFor = null, int localPort = 8000, string? header = null)
     {

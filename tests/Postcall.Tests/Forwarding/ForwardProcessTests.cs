@@ -15,7 +15,6 @@ public sealed class ForwardProcessTests(ITestOutputHelper output) : ReceiverTest
 {
     private async Task<(ServiceProcess Service, HttpClient Client)> StartAsync(string schedule)
     {
-        var port = ServiceProcess.FreePort();
         var service = new ServiceProcess(WorkDir, new()
         {
             [PostcallSettings.HmacKeyVariable] = Fixtures.Secret,
@@ -23,10 +22,8 @@ public sealed class ForwardProcessTests(ITestOutputHelper output) : ReceiverTest
             [ForwardSettings.UrlsVariable] = Receiver.Url.AbsoluteUri,
             [ForwardSettings.RetryScheduleVariable] = schedule,
             ["LOG_LEVEL"] = "WARNING",
-        }, "--urls", $"http://127.0.0.1:{port}");
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
-        await service.WaitForHealthAsync(client);
-        return (service, client);
+        }, "--urls", ServiceProcess.AnyPort);
+        return (service, await service.ClientAsync(TimeSpan.FromMinutes(2)));
     }
 
     [Fact]

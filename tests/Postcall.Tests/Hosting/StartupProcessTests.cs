@@ -14,7 +14,7 @@ public sealed class StartupProcessTests : IDisposable
     [Fact]
     public async Task An_invalid_value_stops_start_up_with_a_message_naming_the_variable()
     {
-        using var service = new ServiceProcess(_workDir, new() { ["LOG_LEVEL"] = "LOUD" }, "--urls", $"http://127.0.0.1:{ServiceProcess.FreePort()}");
+        using var service = new ServiceProcess(_workDir, new() { ["LOG_LEVEL"] = "LOUD" }, "--urls", ServiceProcess.AnyPort);
         var stderr = await service.Process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await service.Process.WaitForExitAsync(TestContext.Current.CancellationToken);
 
@@ -71,19 +71,17 @@ public sealed class StartupProcessTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var root = Path.Combine(_workDir, "shared-root");
-        ServiceProcess Start(int port) => new(_workDir, new()
+        ServiceProcess Start() => new(_workDir, new()
         {
             ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
             ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = root,
             ["LOG_LEVEL"] = "WARNING",
-        }, "--urls", $"http://127.0.0.1:{port}");
+        }, "--urls", ServiceProcess.AnyPort);
 
-        var firstPort = ServiceProcess.FreePort();
-        using var first = Start(firstPort);
-        using var firstClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{firstPort}") };
-        await first.WaitForHealthAsync(firstClient);
+        using var first = Start();
+        using var firstClient = await first.ClientAsync();
 
-        using (var second = Start(ServiceProcess.FreePort()))
+        using (var second = Start())
         {
             // A second service that kept running would fail this wait rather than hang the test.
             await second.Process.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
@@ -100,10 +98,8 @@ public sealed class StartupProcessTests : IDisposable
 
         first.Process.Kill(); // the kernel lets go of the lock with the process
         await first.Process.WaitForExitAsync(ct);
-        var thirdPort = ServiceProcess.FreePort();
-        using var third = Start(thirdPort);
-        using var thirdClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{thirdPort}") };
-        await third.WaitForHealthAsync(thirdClient);
+        using var third = Start();
+        using var thirdClient = await third.ClientAsync();
     }
 
     [Fact]
@@ -115,10 +111,8 @@ public sealed class StartupProcessTests : IDisposable
             "ELEVENLABS_POST_CALL_PAYLOAD_PATH=./from-dotenv",
             "LOG_LEVEL=LOUD",
         ], TestContext.Current.CancellationToken);
-        var port = ServiceProcess.FreePort();
-        using var service = new ServiceProcess(_workDir, new() { ["LOG_LEVEL"] = "WARNING" }, "--urls", $"http://127.0.0.1:{port}");
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await service.WaitForHealthAsync(client);
+        using var service = new ServiceProcess(_workDir, new() { ["LOG_LEVEL"] = "WARNING" }, "--urls", ServiceProcess.AnyPort);
+        using var client = await service.ClientAsync();
 
         using var response = await client.SendAsync(Deliveries.SignedRequest(Deliveries.Transcription("dotenv")), TestContext.Current.CancellationToken);
 
@@ -129,10 +123,8 @@ public sealed class StartupProcessTests : IDisposable
     [Fact]
     public async Task Conversation_folders_under_the_working_directory_are_not_watched()
     {
-        var port = ServiceProcess.FreePort();
-        using var service = Serve(port);
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await service.WaitForHealthAsync(client);
+        using var service = Serve();
+        using var client = await service.ClientAsync();
         for (var i = 0; i < 20; i++)
         {
             using var response = await client.SendAsync(Deliveries.SignedRequest(Deliveries.Transcription($"watched-{i}")), TestContext.Current.CancellationToken);
@@ -149,10 +141,8 @@ public sealed class StartupProcessTests : IDisposable
     public async Task Starting_and_answering_never_load_the_expression_compiler()
     {
         var ct = TestContext.Current.CancellationToken;
-        var port = ServiceProcess.FreePort();
-        using var service = Serve(port);
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await service.WaitForHealthAsync(client);
+        using var service = Serve();
+        using var client = await service.ClientAsync();
 
         using var preflight = new HttpRequestMessage(HttpMethod.Options, "/webhook/post-call");
         preflight.Headers.Add("Origin", "https://example.test");
@@ -176,13 +166,13 @@ public sealed class StartupProcessTests : IDisposable
         Assert.DoesNotContain("System.Linq.Expressions.dll", maps, StringComparison.Ordinal);
     }
 
-    /// <summary>The service on <paramref name="port"/>, storing under <c>./payloads</c> of the working folder.</summary>
-    private ServiceProcess Serve(int port) => new(_workDir, new()
+    /// <summary>The service on a port the system picks, storing under <c>./payloads</c> of the working folder.</summary>
+    private ServiceProcess Serve() => new(_workDir, new()
     {
         ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
         ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = "./payloads",
         ["LOG_LEVEL"] = "WARNING",
-    }, "--urls", $"http://127.0.0.1:{port}");
+    }, "--urls", ServiceProcess.AnyPort);
 
     private static int InotifyWatches(string fdInfo)
     {

@@ -105,14 +105,13 @@ public sealed class LogHygieneTests
         var workDir = Directory.CreateTempSubdirectory("postcall-hygiene-").FullName;
         try
         {
-            var port = ServiceProcess.FreePort();
             using var service = new ServiceProcess(workDir, new()
             {
                 ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
                 ["LOG_LEVEL"] = "DEBUG",
-            }, "--urls", $"http://127.0.0.1:{port}");
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await service.WaitForHealthAsync(client);
+            }, "--urls", ServiceProcess.AnyPort);
+            using var client = await service.ClientAsync();
+            var port = client.BaseAddress!.Port;
 
             // A transcript where Kestrel expects a request line.
             using (var socket = new System.Net.Sockets.TcpClient())
@@ -145,10 +144,8 @@ public sealed class LogHygieneTests
         var workDir = Directory.CreateTempSubdirectory("postcall-hygiene-").FullName;
         try
         {
-            var port = ServiceProcess.FreePort();
-            using var service = new ServiceProcess(workDir, new() { ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret }, "--urls", $"http://127.0.0.1:{port}");
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await service.WaitForHealthAsync(client);
+            using var service = new ServiceProcess(workDir, new() { ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret }, "--urls", ServiceProcess.AnyPort);
+            using var client = await service.ClientAsync();
             var ct = TestContext.Current.CancellationToken;
 
             // JSON escapes: the service decodes them into a real CR, LF, ESC and line separator.

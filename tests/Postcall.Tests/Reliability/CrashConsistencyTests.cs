@@ -28,11 +28,9 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
         var deliveries = Enumerable.Range(0, 300).Select(i => Build(random, seed, i)).ToList();
         var acknowledged = new ConcurrentBag<Sent>();
 
-        var port = ServiceProcess.FreePort();
-        using (var service = Start(root, port))
+        using (var service = Start(root))
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await service.WaitForHealthAsync(client);
+            using var client = await service.ClientAsync();
 
             var killAfter = TimeSpan.FromMilliseconds(random.Next(20, 700));
             var burst = Parallel.ForEachAsync(deliveries, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (delivery, ct) =>
@@ -59,11 +57,9 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
 
         var leftovers = Directory.GetFiles(Path.Combine(root, ".postcall", "tmp")).Length;
         output.WriteLine($"temp files left by the crash: {leftovers}");
-        var port2 = ServiceProcess.FreePort();
-        using (var restarted = Start(root, port2))
+        using (var restarted = Start(root))
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port2}") };
-            await restarted.WaitForHealthAsync(client);
+            using var client = await restarted.ClientAsync();
 
             foreach (var delivery in acknowledged)
             {
@@ -84,12 +80,12 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
         }
     }
 
-    private ServiceProcess Start(string root, int port) => new(_workDir, new()
+    private ServiceProcess Start(string root) => new(_workDir, new()
     {
         ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
         ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = root,
         ["LOG_LEVEL"] = "WARNING",
-    }, "--urls", $"http://127.0.0.1:{port}");
+    }, "--urls", ServiceProcess.AnyPort);
 
     private static Sent Build(Random random, int seed, int index)
     {

@@ -24,16 +24,14 @@ public sealed class GracefulShutdownTests(SharedEngines engines) : IDisposable
     public async Task A_sigterm_in_the_middle_of_an_audio_upload_lets_it_finish_with_200(bool shared)
     {
         var ct = TestContext.Current.CancellationToken;
-        var port = ServiceProcess.FreePort();
         var root = Path.Combine(_workDir, "payloads");
         var environment = shared ? await engines.SharedSettingsAsync() : [];
         environment["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret;
         environment["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = root;
         environment["POSTCALL_SHUTDOWN_TIMEOUT"] = "60";
         environment["LOG_LEVEL"] = "WARNING";
-        using var service = new ServiceProcess(_workDir, environment, "--urls", $"http://127.0.0.1:{port}");
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
-        await service.WaitForHealthAsync(client);
+        using var service = new ServiceProcess(_workDir, environment, "--urls", ServiceProcess.AnyPort);
+        using var client = await service.ClientAsync(TimeSpan.FromMinutes(2));
 
         var mp3 = new byte[24 * 1024 * 1024];
         new Random(7).NextBytes(mp3);

@@ -24,11 +24,8 @@ public sealed class TwoInstanceForwardingTests(SharedEngines engines) : Receiver
         {
             for (var i = 0; i < 2; i++)
             {
-                var port = ServiceProcess.FreePort();
-                var service = new ServiceProcess(WorkDir, new Dictionary<string, string>(settings), "--urls", $"http://127.0.0.1:{port}");
-                var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-                instances.Add((service, client));
-                await service.WaitForHealthAsync(client);
+                var service = new ServiceProcess(WorkDir, new Dictionary<string, string>(settings), "--urls", ServiceProcess.AnyPort);
+                instances.Add((service, await service.ClientAsync()));
             }
 
             const int Calls = 60;

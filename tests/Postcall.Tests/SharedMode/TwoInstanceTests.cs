@@ -23,11 +23,8 @@ public sealed class TwoInstanceTests(SharedEngines engines) : IDisposable
 
     private async Task<(ServiceProcess Service, HttpClient Client)> StartAsync(Dictionary<string, string> settings)
     {
-        var port = ServiceProcess.FreePort();
-        var service = new ServiceProcess(_workDir, new Dictionary<string, string>(settings), "--urls", $"http://127.0.0.1:{port}");
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
-        await service.WaitForHealthAsync(client);
-        return (service, client);
+        var service = new ServiceProcess(_workDir, new Dictionary<string, string>(settings), "--urls", ServiceProcess.AnyPort);
+        return (service, await service.ClientAsync(TimeSpan.FromSeconds(60)));
     }
 
     private static byte[] RandomRecording(int seed)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -9,8 +8,14 @@ namespace Postcall.Tests.Support;
 public sealed class ServiceProcess : IDisposable
 {
     private static readonly string[] Inherited = ["ELEVENLABS_POST_CALL_HMAC_KEY", "ELEVENLABS_POST_CALL_PAYLOAD_PATH", "LOG_LEVEL", "DEBUG", "ASPNETCORE_URLS", "NGROK_PATH", "NGROK_AUTHTOKEN",
-        "POSTCALL_DATABASE_URL", "POSTCALL_STORAGE_URL", "POSTCALL_FORWARD_URLS", "POSTCALL_FORWARD_SECRET", "POSTCALL_FORWARD_ALLOW_PRIVATE", "POSTCALL_FORWARD_RETRY_SCHEDULE", "POSTCALL_PUBLIC_URL", "POSTCALL_API_KEY", "POSTCALL_ADMIN_KEY", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"];
-    private readonly ConcurrentQueue<string> _output = new();
+        "POSTCALL_DATABASE_URL", "POSTCALL_STORAGE_URL", "POSTCALL_FORWARD_URLS", "POSTCALL_FORWARD_SECRET", "POSTCALL_FORWARD_ALLOW_PRIVATE", "POSTCALL_FORWARD_RETRY_SCHEDULE", "POSTCALL_PUBLIC_URL", "POSTCALL_API_KEY", "POSTCALL_ADMIN_KEY", "POSTCALL_MEDIA_KEY", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"];
+    /// <summary>For <c>--urls</c>: the system picks a free port when the service binds, and <see cref="UrlAsync"/> says which.</summary>
+    public const string AnyPort = "http://127.0.0.1:0";
+
+    /// <summary>The host's lifetime log says where it listens; on at any LOG_LEVEL, so <see cref="UrlAsync"/> can read it.</summary>
+    private const string LifetimeLogLevel = "Logging__LogLevel__Microsoft.Hosting.Lifetime";
+
+    private readonly OutputLines _output = new();
 
     public ServiceProcess(string workingDirectory, Dictionary<string, string> environment, params string[] args)
         : this([], workingDirectory, environment, args)
@@ -39,6 +44,7 @@ public sealed class ServiceProcess : IDisposable
             info.Environment.Remove(key);
         }
 
+        info.Environment[LifetimeLogLevel] = "Information";
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
@@ -46,20 +52,19 @@ public sealed class ServiceProcess : IDisposable
 
         Process = Process.Start(info)!;
         // Drained so a chatty child can never block on a full pipe.
-        Process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                _output.Enqueue(e.Data);
-            }
-        };
+        Process.OutputDataReceived += (_, e) => _output.Add(e.Data);
         Process.BeginOutputReadLine();
     }
 
     public Process Process { get; }
 
-    public IReadOnlyList<string> OutputLines => [.. _output];
+    public IReadOnlyList<string> OutputLines => _output.Lines;
 
+    /// <summary>
+    /// A port free now, for what cannot bind port 0 and say which it got (PostgreSQL, moto). Another program may take
+    /// it before it is bound: such a caller tries again with another. A Postcall service never needs one: start it on
+    /// <see cref="AnyPort"/>.
+    /// </summary>
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -67,14 +72,36 @@ public sealed class ServiceProcess : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public async Task WaitForOutputAsync(Func<string, bool> line, TimeSpan timeout)
+    /// <summary>
+    /// Where the service listens, from its "Now listening on" line, once it is listening (started with
+    /// <c>--urls <see cref="AnyPort"/></c>, the port is the one the system gave it). Fails when the service exits first.
+    /// </summary>
+    public async Task<Uri> UrlAsync(TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!_output.Any(line))
+        const string Marker = "Now listening on: ";
+        var line = await WaitForOutputAsync(l => l.Contains(Marker, StringComparison.Ordinal), timeout ?? TimeSpan.FromSeconds(60));
+        return new Uri(line[(line.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..].Trim());
+    }
+
+    /// <summary>Started on <see cref="AnyPort"/>: a client of it, once it answers <c>/health</c>.</summary>
+    public async Task<HttpClient> ClientAsync(TimeSpan? timeout = null)
+    {
+        var client = new HttpClient { BaseAddress = await UrlAsync(), Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        await WaitForHealthAsync(client);
+        return client;
+    }
+
+    /// <summary>The first line of output, written already or still to come, that <paramref name="line"/> accepts.</summary>
+    public async Task<string> WaitForOutputAsync(Func<string, bool> line, TimeSpan timeout)
+    {
+        try
+        {
+            return await _output.WaitForAsync(line, timeout);
+        }
+        catch (InvalidOperationException)
         {
             await FailIfExitedAsync();
-            Assert.True(DateTime.UtcNow < deadline, "expected output did not appear: " + string.Join(" | ", _output));
-            await Task.Delay(50, TestContext.Current.CancellationToken);
+            throw;
         }
     }
 
@@ -106,7 +133,7 @@ public sealed class ServiceProcess : IDisposable
         if (Process.HasExited)
         {
             var error = await Process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-            Assert.Fail($"the service exited with code {Process.ExitCode}: {error} | last output: {string.Join(" | ", _output.TakeLast(5))}");
+            Assert.Fail($"the service exited with code {Process.ExitCode}: {error} | last output: {string.Join(" | ", _output.Lines.TakeLast(5))}");
         }
     }
 

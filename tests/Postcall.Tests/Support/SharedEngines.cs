@@ -103,7 +103,6 @@ public sealed class SharedEngines : IAsyncDisposable
     private async Task StartPostgresAsync(string folder)
     {
         _pgBin = FindPostgresBinaries();
-        _pgPort = ServiceProcess.FreePort();
         var asRoot = Environment.UserName == "root";
         if (asRoot)
         {
@@ -111,12 +110,41 @@ public sealed class SharedEngines : IAsyncDisposable
         }
 
         await RunPgAsync(asRoot, "initdb", ["-D", Path.Combine(folder, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "-N"]);
-        // A throwaway cluster: what the tests check is Postcall's durability, not PostgreSQL's.
-        await RunPgAsync(asRoot, "pg_ctl", ["-D", Path.Combine(folder, "data"), "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60",
-            "-o", $"-c listen_addresses=127.0.0.1 -p {_pgPort} -k {folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", "start"]);
+        // PostgreSQL cannot be told to take any free port and say which: a port another program takes between the
+        // pick and the bind fails the start, and another is picked.
+        for (var attempt = 1; ; attempt++)
+        {
+            _pgPort = ServiceProcess.FreePort();
+            try
+            {
+                // A throwaway cluster: what the tests check is Postcall's durability, not PostgreSQL's.
+                await RunPgAsync(asRoot, "pg_ctl", ["-D", Path.Combine(folder, "data"), "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60",
+                    "-o", $"-c listen_addresses=127.0.0.1 -p {_pgPort} -k {folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", "start"]);
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 5 && File.ReadAllText(Path.Combine(folder, "server.log")).Contains("Address already in use", StringComparison.Ordinal))
+            {
+            }
+        }
     }
 
     private async Task StartS3Async()
+    {
+        // moto, too, needs a port picked for it; one taken before it binds makes it exit, and another is picked.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartS3OnFreePortAsync();
+                return;
+            }
+            catch (InvalidOperationException e) when (attempt < 5 && e.Message.StartsWith("moto exited", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
+
+    private async Task StartS3OnFreePortAsync()
     {
         _s3Port = ServiceProcess.FreePort();
         var python = await HasMotoAsync("python3") ? "python3" : await HasMotoAsync("/usr/bin/python3") ? "/usr/bin/python3"

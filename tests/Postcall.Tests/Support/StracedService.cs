@@ -33,22 +33,20 @@ public sealed class StracedService : IDisposable
     {
         Assert.True(File.Exists(Strace), "strace is needed for this test: apt-get install strace (see the README)");
         var folder = Directory.CreateTempSubdirectory("postcall-strace-").FullName;
-        var port = ServiceProcess.FreePort();
         var service = new ServiceProcess([Strace, .. straceOptions, "-o", Path.Combine(folder, "trace.txt")], folder, new()
         {
             ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret,
             ["ELEVENLABS_POST_CALL_PAYLOAD_PATH"] = Path.Combine(folder, "payloads"),
             ["LOG_LEVEL"] = "WARNING",
-        }, "--urls", $"http://127.0.0.1:{port}");
-        var traced = new StracedService(folder, service, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) });
+        }, "--urls", ServiceProcess.AnyPort);
         try
         {
-            await service.WaitForHealthAsync(traced.Client);
-            return traced;
+            return new StracedService(folder, service, await service.ClientAsync(TimeSpan.FromMinutes(2)));
         }
         catch
         {
-            traced.Dispose();
+            service.Dispose();
+            Directory.Delete(folder, recursive: true);
             throw;
         }
     }
