@@ -24,9 +24,9 @@ internal sealed partial class RootLock : IDisposable
     /// <summary>Takes the lock, or throws <see cref="RootInUseException"/> naming the process that holds it.</summary>
     public static RootLock Acquire(string stateDirectory)
     {
-        Directory.CreateDirectory(stateDirectory);
+        OwnerOnly.CreateDirectory(stateDirectory);
         var path = Path.Combine(stateDirectory, FileName);
-        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite, 1);
+        var file = new FileStream(path, OwnerOnly.Options(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite));
         try
         {
             if (!OperatingSystem.IsWindows() && Flock((int)file.SafeFileHandle.DangerousGetHandle(), LockExclusive | LockNonBlocking) != 0)

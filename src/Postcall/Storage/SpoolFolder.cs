@@ -23,12 +23,14 @@ public sealed class SpoolFolder : IDisposable
     public string TempDirectory { get; }
 
     /// <summary>
-    /// Takes the folder for this process (<see cref="RootInUseException"/> when another holds it), creates it and
-    /// removes the temp files a crash left behind; returns how many.
+    /// Takes the folder for this process (<see cref="RootInUseException"/> when another holds it), creates it, makes
+    /// it and everything in it owner-only (an earlier version left them to the umask) and removes the temp files a
+    /// crash left behind; returns how many.
     /// </summary>
     public int Initialize()
     {
         _lock ??= RootLock.Acquire(Folder);
+        OwnerOnly.TightenTree(Folder);
         return Sweep();
     }
 
@@ -57,7 +59,7 @@ public sealed class SpoolFolder : IDisposable
 
     private int Sweep()
     {
-        Directory.CreateDirectory(TempDirectory);
+        OwnerOnly.CreateDirectory(TempDirectory);
         var removed = 0;
         foreach (var stale in Directory.EnumerateFiles(TempDirectory))
         {
@@ -81,7 +83,7 @@ public sealed class SpoolFolder : IDisposable
         catch (DirectoryNotFoundException)
         {
             // Someone removed the folder while we run; put it back.
-            Directory.CreateDirectory(TempDirectory);
+            OwnerOnly.CreateDirectory(TempDirectory);
             return OpenTemp(flushEarlyEvery);
         }
     });
@@ -89,7 +91,7 @@ public sealed class SpoolFolder : IDisposable
     private TempPayload OpenTemp(long flushEarlyEvery)
     {
         var path = Path.Combine(TempDirectory, $"{Guid.NewGuid():N}.tmp");
-        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.Asynchronous);
+        var stream = new FileStream(path, OwnerOnly.Options(FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.Asynchronous));
         return new TempPayload(path, stream, flushEarlyEvery);
     }
 

@@ -89,8 +89,9 @@ public sealed class SqliteForwardOutbox(string path, TimeProvider time) : SqlFor
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var folder = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(folder);
+        Storage.OwnerOnly.CreateDirectory(folder);
         var created = !File.Exists(path);
+        Storage.OwnerOnly.PrepareFile(path);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = path,

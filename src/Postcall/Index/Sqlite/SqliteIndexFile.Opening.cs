@@ -15,7 +15,7 @@ public sealed partial class SqliteIndexFile
     /// </summary>
     public (IndexOpening Opening, string? Reason) Open()
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        Storage.OwnerOnly.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         var existed = File.Exists(Path) && new FileInfo(Path).Length > 0;
         string? problem;
         try
@@ -32,6 +32,7 @@ public sealed partial class SqliteIndexFile
             DeleteFiles();
         }
 
+        Storage.OwnerOnly.PrepareFile(Path);
         using (var connection = Connect())
         {
             Execute(connection, "PRAGMA journal_mode = WAL;");

@@ -11,6 +11,9 @@ public sealed class FilePayloadStore : IPayloadStore
 {
     public const string StateFolderName = ".postcall";
 
+    /// <summary>In the state folder: conversation folders left open by an earlier version have been tightened.</summary>
+    private const string OwnerOnlyMarker = "owner-only";
+
     /// <summary>The readiness probe's folders: a leading dot, so never a conversation.</summary>
     private const string ProbePrefix = ".ready-";
 
@@ -58,11 +61,13 @@ public sealed class FilePayloadStore : IPayloadStore
 
     /// <summary>
     /// Takes the root for this process (<see cref="RootInUseException"/> when another service holds it), creates the
-    /// folders and removes temp files a crash left behind; returns how many.
+    /// folders and removes temp files a crash left behind; returns how many. The first start of a version that keeps
+    /// calls owner-only also tightens the conversation folders an earlier one left to the umask, once.
     /// </summary>
     public int Initialize()
     {
         var removed = Spool.Initialize();
+        TightenConversationsOnce();
 
         // A readiness probe cut short by a crash.
         foreach (var probe in Directory.EnumerateDirectories(Root, ProbePrefix + "*"))
@@ -71,6 +76,29 @@ public sealed class FilePayloadStore : IPayloadStore
         }
 
         return removed;
+    }
+
+    /// <summary>
+    /// Conversation folders and their files made owner-only, once per root (a marker in the state folder says it was
+    /// done): what earlier versions stored under a umask of 022 was readable by every local user. Only folders named
+    /// like conversations are touched; the root itself is the operator's, and keeps its mode.
+    /// </summary>
+    private void TightenConversationsOnce()
+    {
+        var marker = Path.Combine(StateDirectory, OwnerOnlyMarker);
+        if (OperatingSystem.IsWindows() || File.Exists(marker))
+        {
+            return;
+        }
+
+        foreach (var id in Conversations())
+        {
+            OwnerOnly.TightenTree(Path.Combine(Root, id.Value));
+        }
+
+        using (new FileStream(marker, OwnerOnly.Options(FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite)))
+        {
+        }
     }
 
     /// <summary>Every stored conversation, by folder name; the state folder and names that are not ids are skipped.</summary>
@@ -112,7 +140,7 @@ public sealed class FilePayloadStore : IPayloadStore
             temp.Close();
             try
             {
-                Directory.CreateDirectory(folder);
+                OwnerOnly.CreateDirectory(folder);
                 File.Move(temp.Path, Path.Combine(folder, "probe"));
                 temp.Committed = true;
             }
@@ -286,7 +314,7 @@ public sealed class FilePayloadStore : IPayloadStore
             if (!duplicate)
             {
                 restamped = stored.Exists && WrittenAfter(temp.Path, stored.LastWriteTimeUtc);
-                Directory.CreateDirectory(directory);
+                OwnerOnly.CreateDirectory(directory);
                 File.Move(temp.Path, target, overwrite: true);
                 temp.Committed = true;
             }
