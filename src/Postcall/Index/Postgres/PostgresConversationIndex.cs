@@ -215,7 +215,11 @@ public sealed partial class PostgresConversationIndex(PostgresDatabase database,
         catch (OperationCanceledException)
         {
         }
-        catch (Exception e) when (e is IndexUnavailableException or DatabaseUnavailableException or StorageException)
+        catch (StorageException e)
+        {
+            IndexLog.PayloadsUnreadable(logger, store.Location, e.Message);
+        }
+        catch (Exception e) when (e is IndexUnavailableException or DatabaseUnavailableException)
         {
             CatchUpFailed(logger, e.GetType().Name, e.Message);
         }

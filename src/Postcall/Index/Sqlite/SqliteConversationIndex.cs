@@ -235,6 +235,10 @@ public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayl
                 ok = true;
             }
         }
+        catch (StorageException e)
+        {
+            IndexLog.PayloadsUnreadable(logger, store.Location, e.Message);
+        }
         catch (Exception e)
         {
             // Whatever went wrong, the loop must live on: a dead indexer would stop the host with it.
@@ -295,6 +299,10 @@ public sealed partial class SqliteConversationIndex(SqliteIndexFile index, IPayl
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
+        }
+        catch (StorageException e)
+        {
+            IndexLog.PayloadsUnreadable(logger, store.Location, e.Message);
         }
         catch (Exception e)
         {
