@@ -81,7 +81,7 @@ public sealed class ServiceTunnelProcessTests : IDisposable
 
         service.Process.Kill(); // SIGKILL: no code of the service runs after this
         await service.Process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (agent.IsRunning && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50, TestContext.Current.CancellationToken);
