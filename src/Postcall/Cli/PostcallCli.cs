@@ -44,7 +44,16 @@ public static class PostcallCli
 
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
+            // Ctrl+C and SIGTERM are the caller's to handle (Program.cs cancels cancellationToken on either). Left to
+            // System.CommandLine as well, a second handler would wait two seconds on the signal thread and then end the
+            // command with 130 while it still closes what it opened (a tunnel's agent, a send in flight).
+            return await parsed.InvokeAsync(new InvocationConfiguration
+            {
+                Output = output,
+                Error = error,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            }, cancellationToken);
         }
         catch (CliException e)
         {
