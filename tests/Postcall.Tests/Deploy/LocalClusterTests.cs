@@ -177,8 +177,13 @@ public sealed class LocalClusterTests
 
         private static LocalCluster Start(int port)
         {
-            var info = new ProcessStartInfo("bash") { WorkingDirectory = Repository.Root, RedirectStandardOutput = true, RedirectStandardError = true };
-            info.ArgumentList.Add("deploy/local-cluster");
+            // A shell cannot trap a SIGINT it was started ignoring: give it the terminal's default (ServiceProcess.DefaultSignals).
+            var info = new ProcessStartInfo(ServiceProcess.DefaultSignals[0]) { WorkingDirectory = Repository.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in ServiceProcess.DefaultSignals.Skip(1).Append("bash").Append("deploy/local-cluster"))
+            {
+                info.ArgumentList.Add(arg);
+            }
+
             info.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
             info.Environment["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret;
             info.Environment["POSTCALL_API_KEY"] = Key;
@@ -203,7 +208,15 @@ public sealed class LocalClusterTests
                 await interrupt.WaitForExitAsync(Cancel);
             }
 
-            await _process.WaitForExitAsync(Cancel).WaitAsync(TimeSpan.FromSeconds(60), Cancel);
+            try
+            {
+                await _process.WaitForExitAsync(Cancel).WaitAsync(TimeSpan.FromSeconds(120), Cancel);
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException("the script did not stop within 120 s of Ctrl+C; it said: " + string.Join(" | ", Errors.Lines.TakeLast(8)));
+            }
+
             return _process.ExitCode;
         }
 

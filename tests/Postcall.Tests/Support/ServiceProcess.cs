@@ -17,6 +17,9 @@ public sealed class ServiceProcess : IDisposable
 
     private readonly OutputLines _output = new();
 
+    /// <summary>What a child is started under so that it gets SIGINT and SIGQUIT as a terminal's foreground program does.</summary>
+    public static readonly string[] DefaultSignals = ["env", "--default-signal=INT,QUIT"];
+
     public ServiceProcess(string workingDirectory, Dictionary<string, string> environment, params string[] args)
         : this([], workingDirectory, environment, args)
     {
@@ -26,7 +29,9 @@ public sealed class ServiceProcess : IDisposable
     public ServiceProcess(IReadOnlyList<string> launcher, string workingDirectory, Dictionary<string, string> environment, params string[] args)
     {
         ArgumentNullException.ThrowIfNull(launcher);
-        string[] command = [.. launcher, "dotnet"];
+        // As from a terminal: Ctrl+C (SIGINT) and SIGQUIT at their defaults, even when the test run itself was started
+        // in the background of a script, where they are ignored and every child would inherit that.
+        string[] command = [.. DefaultSignals, .. launcher, "dotnet"];
         var info = new ProcessStartInfo(command[0]) { WorkingDirectory = workingDirectory, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in command.Skip(1))
         {
