@@ -1,18 +1,8 @@
 namespace Postcall.ElevenLabs;
 
-/// <summary>The outcome of checking an <c>elevenlabs-signature</c> header against a body.</summary>
-public enum SignatureStatus
+/// <summary>The <c>error_code</c> each refused signature is answered with, as the earlier service answered it.</summary>
+internal static class SignatureErrorCodes
 {
-    Valid,
-    Missing,
-    Malformed,
-    TimestampOutOfTolerance,
-    Mismatch,
-}
-
-public static class SignatureStatusExtensions
-{
-    /// <summary>The <c>error_code</c> a rejected delivery is answered with.</summary>
     public static string ToErrorCode(this SignatureStatus status) => status switch
     {
         SignatureStatus.Missing => "signature_missing",

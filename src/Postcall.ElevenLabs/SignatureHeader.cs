@@ -9,6 +9,7 @@ namespace Postcall.ElevenLabs;
 /// </summary>
 public sealed class SignatureHeader
 {
+    /// <summary>The header's name (HTTP header names are case-insensitive).</summary>
     public const string Name = "elevenlabs-signature";
 
     // A real header is about 80 characters; anything far larger is not worth scanning.
@@ -22,13 +23,20 @@ public sealed class SignatureHeader
         Candidates = candidates;
     }
 
+    /// <summary>The <c>t</c> part: when ElevenLabs signed, in Unix seconds.</summary>
     public long Timestamp { get; }
 
     /// <summary>The decoded <c>v0</c> MACs, 32 bytes each.</summary>
     public IReadOnlyList<byte[]> Candidates { get; }
 
+    /// <summary>Parses a header value; false when it is not well formed.</summary>
+    /// <param name="value">The header value.</param>
+    /// <param name="header">The parsed header, when well formed.</param>
     public static bool TryParse(string? value, out SignatureHeader? header) => TryParse(value, out header, out _);
 
+    /// <summary>Parses a header value, saying why when it is not well formed.</summary>
+    /// <param name="value">The header value.</param>
+    /// <param name="header">The parsed header, when well formed.</param>
     /// <param name="problem">Why the header is not well formed, in words for a person; null when it is.</param>
     public static bool TryParse(string? value, out SignatureHeader? header, out string? problem)
     {

@@ -34,6 +34,7 @@ public sealed class SignatureCheck : IDisposable
     /// <summary>Set when the header alone decides the outcome, before any body byte is read.</summary>
     public SignatureStatus? EarlyFailure { get; }
 
+    /// <summary>Feeds the next piece of the raw body, exactly as received.</summary>
     public void Append(ReadOnlySpan<byte> bodyChunk)
     {
         foreach (var mac in _macs)
@@ -42,6 +43,7 @@ public sealed class SignatureCheck : IDisposable
         }
     }
 
+    /// <summary>The outcome, once the whole body has been appended. Every secret is compared with every signature in constant time.</summary>
     public SignatureStatus Complete()
     {
         if (EarlyFailure is { } failure)
@@ -65,6 +67,7 @@ public sealed class SignatureCheck : IDisposable
         return matched ? SignatureStatus.Valid : SignatureStatus.Mismatch;
     }
 
+    /// <summary>Releases the HMAC state.</summary>
     public void Dispose()
     {
         foreach (var mac in _macs)

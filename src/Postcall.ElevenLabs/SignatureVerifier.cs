@@ -5,7 +5,7 @@ namespace Postcall.ElevenLabs;
 
 /// <summary>
 /// Verifies ElevenLabs webhook signatures: HMAC-SHA256 keyed with each configured secret's UTF-8 bytes over
-/// <c>"&lt;t&gt;." + raw body</c>. Framework-free so the service, the CLI and the tests share one implementation.
+/// <c>"&lt;t&gt;." + raw body</c>. Framework-free: no ASP.NET Core, so any host (or none) can use it.
 /// </summary>
 public sealed class SignatureVerifier
 {
@@ -15,6 +15,9 @@ public sealed class SignatureVerifier
     private readonly byte[][] _keys;
     private readonly TimeProvider _time;
 
+    /// <param name="secrets">The webhook secrets, each used as-is; a body signed with any one of them is valid (rotation).</param>
+    /// <param name="time">Now, for the timestamp's tolerance.</param>
+    /// <param name="tolerance">How far from now a timestamp may lie, either way; <see cref="DefaultTolerance"/> when null.</param>
     public SignatureVerifier(IEnumerable<string> secrets, TimeProvider time, TimeSpan? tolerance = null)
     {
         ArgumentNullException.ThrowIfNull(secrets);
@@ -28,6 +31,7 @@ public sealed class SignatureVerifier
         Tolerance = tolerance ?? DefaultTolerance;
     }
 
+    /// <summary>How far from now a header's timestamp may lie, either way.</summary>
     public TimeSpan Tolerance { get; }
 
     /// <summary>
@@ -35,6 +39,7 @@ public sealed class SignatureVerifier
     /// <see cref="long"/>, never a <see cref="TimeSpan"/>: a header may carry any 18-digit number, far past what a
     /// <see cref="TimeSpan"/> holds.
     /// </summary>
+    /// <param name="header">A parsed header.</param>
     public long AgeSeconds(SignatureHeader header)
     {
         ArgumentNullException.ThrowIfNull(header);
@@ -42,9 +47,11 @@ public sealed class SignatureVerifier
     }
 
     /// <summary>Whether the header's timestamp is within <see cref="Tolerance"/> of now, either way.</summary>
+    /// <param name="header">A parsed header.</param>
     public bool IsTimely(SignatureHeader header) => Math.Abs(AgeSeconds(header)) <= (long)Tolerance.TotalSeconds;
 
     /// <summary>Starts a check whose body is fed in chunks; the header is judged at once.</summary>
+    /// <param name="headerValue">The <c>ElevenLabs-Signature</c> header, or null when there was none.</param>
     public SignatureCheck Begin(string? headerValue)
     {
         if (string.IsNullOrWhiteSpace(headerValue))
@@ -62,6 +69,9 @@ public sealed class SignatureVerifier
             : new SignatureCheck(SignatureStatus.TimestampOutOfTolerance);
     }
 
+    /// <summary>Checks a header value against a body held in memory.</summary>
+    /// <param name="headerValue">The <c>ElevenLabs-Signature</c> header, or null when there was none.</param>
+    /// <param name="body">The raw body, byte for byte as received.</param>
     public SignatureStatus Verify(string? headerValue, ReadOnlySpan<byte> body)
     {
         using var check = Begin(headerValue);
@@ -69,6 +79,10 @@ public sealed class SignatureVerifier
         return check.Complete();
     }
 
+    /// <summary>Checks a header value against a body read from <paramref name="body"/> to its end; nothing is read when the header alone fails.</summary>
+    /// <param name="headerValue">The <c>ElevenLabs-Signature</c> header, or null when there was none.</param>
+    /// <param name="body">The raw body, read from where it stands to its end, a piece at a time.</param>
+    /// <param name="cancellationToken">Stops reading.</param>
     public async Task<SignatureStatus> VerifyAsync(string? headerValue, Stream body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
