@@ -73,16 +73,14 @@ public static class DestinationAddresses
             return false;
         }
 
-        Span<byte> bytes = stackalloc byte[16];
-        address.TryWriteBytes(bytes, out _);
         if (address.IsIPv4MappedToIPv6 || Nat64.Contains(address))
         {
-            return IsPublic(new IPAddress(bytes[12..]));
+            return IsPublic(new IPAddress(address.GetAddressBytes()[12..]));
         }
 
         if (SixToFour.Contains(address))
         {
-            return IsPublic(new IPAddress(bytes[2..6]));
+            return IsPublic(new IPAddress(address.GetAddressBytes()[2..6]));
         }
 
         return GlobalUnicastV6.Contains(address) && !NotGlobalV6.Any(n => n.Contains(address));

@@ -30,8 +30,9 @@ public sealed class SpoolFolder : IDisposable
     public int Initialize()
     {
         _lock ??= RootLock.Acquire(Folder);
-        OwnerOnly.TightenTree(Folder);
-        return Sweep();
+        var removed = Sweep();
+        OwnerOnly.TightenTree(Folder); // after the sweep: no walk over temp files about to go
+        return removed;
     }
 
     /// <summary>
