@@ -45,6 +45,13 @@ public sealed record Destination
 
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>The URL a handler's destination names it by: <c>postcall-handler:&lt;name&gt;</c>. Nothing is sent there.</summary>
+    public const string HandlerScheme = "postcall-handler";
+
+    public static string HandlerIdOf(string handlerName) => "handler_" + handlerName;
+
+    public static Uri HandlerUrlOf(string handlerName) => new($"{HandlerScheme}:{handlerName}");
+
     public bool Accepts(PayloadKind kind, string? agentId) =>
         (Kinds.Count == 0 || Kinds.Contains(kind.WireName, StringComparer.Ordinal))
         && (AgentIds.Count == 0 || (agentId is not null && AgentIds.Contains(agentId, StringComparer.Ordinal)));
@@ -60,4 +67,7 @@ public enum DestinationSource
 
     /// <summary>Was listed in <c>POSTCALL_FORWARD_URLS</c> and no longer is: paused, kept with its forwards until deleted.</summary>
     RemovedFromEnvironment,
+
+    /// <summary>A <see cref="Handlers.PostCallHandler"/> registered in code: called in process, not sent over HTTP.</summary>
+    Handler,
 }

@@ -39,6 +39,7 @@ public static class ForwardStatuses
 /// <summary>One payload on its way to one destination, and where that stands.</summary>
 /// <param name="Id">Also the <c>webhook-id</c> of every attempt, so a receiver can drop repeats.</param>
 /// <param name="Step">Attempts made since it was recorded or last replayed: the place in the retry schedule.</param>
+/// <param name="Replay">Made or made pending again on request (a replay of the call, a retry of dead forwards), not by a delivery.</param>
 public sealed record Forward(
     string Id,
     string DestinationId,
@@ -53,7 +54,8 @@ public sealed record Forward(
     DateTimeOffset? DueAt,
     DateTimeOffset? DeliveredAt,
     int? LastStatusCode,
-    string? LastError);
+    string? LastError,
+    bool Replay = false);
 
 /// <summary>
 /// One request made for a forward, kept whatever came of it. Its answer and error are text the destination controls

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Postcall.Handlers;
 
 namespace Postcall.Forwarding;
 
@@ -8,8 +9,8 @@ namespace Postcall.Forwarding;
 /// instance is already sending there), and sends each on its own task: a slow or failing destination holds only its
 /// own places, never another's, nor ingest. After each attempt the outbox records it and moves the forward on.
 /// </summary>
-public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSender sender, ForwardSettings settings, TimeProvider time,
-    ForwardMetrics metrics, ILogger<ForwardDispatcher> logger) : BackgroundService
+public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSender sender, HandlerDestinations handlers, HandlerInvoker invoker,
+    ForwardSettings settings, TimeProvider time, ForwardMetrics metrics, ILogger<ForwardDispatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan HealthInterval = TimeSpan.FromSeconds(15);
@@ -84,6 +85,7 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
         {
             await outbox.InitializeAsync(cancellationToken);
             await EnvironmentDestinations.SyncAsync(outbox, settings, time, cancellationToken);
+            await handlers.SyncAsync(outbox, time, cancellationToken);
             _synced.TrySetResult();
         }
     }
@@ -99,7 +101,8 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
             {
                 await SyncAsync(stoppingToken);
                 var destinations = await outbox.DestinationsAsync(stoppingToken);
-                foreach (var destination in destinations.Where(d => d.Enabled))
+                // A handler only an instance of another version has is left to it: its forwards wait, pending, never dead.
+                foreach (var destination in destinations.Where(d => d.Enabled && handlers.CanRun(d)))
                 {
                     await ClaimAndSendAsync(destination, stoppingToken);
                 }
@@ -162,7 +165,9 @@ public sealed partial class ForwardDispatcher(IForwardOutbox outbox, ForwardSend
     {
         try
         {
-            var outcome = await sender.SendAsync(destination, forward, stoppingToken);
+            var outcome = handlers.Find(destination) is { } handler
+                ? await invoker.InvokeAsync(handler, destination, forward, stoppingToken)
+                : await sender.SendAsync(destination, forward, stoppingToken);
             if (stoppingToken.IsCancellationRequested && !outcome.Attempt.Succeeded)
             {
                 // Stopped mid-send: not the receiver's failure. Give the claim back; it is sent after the restart.

@@ -124,6 +124,12 @@ public static class ForwardEndpoints
             }
 
             change ??= new DestinationChange();
+            if (current.Source == DestinationSource.Handler && !change.OnlyPausesOrResumes)
+            {
+                return ApiResults.Error(context, StatusCodes.Status409Conflict, ErrorCodes.DestinationIsHandler,
+                    "This destination is a handler registered in the app's code: change it there. Only enabled can be changed here.");
+            }
+
             if (current.Source != DestinationSource.Api && !change.OnlyPausesOrResumes)
             {
                 return ApiResults.Error(context, StatusCodes.Status409Conflict, ErrorCodes.DestinationFromEnvironment,

@@ -34,6 +34,7 @@ public sealed record DestinationView(
         {
             DestinationSource.Environment => "environment",
             DestinationSource.RemovedFromEnvironment => "removed_from_environment",
+            DestinationSource.Handler => "handler",
             _ => "api",
         },
         admin ? d.Secret : null,
@@ -74,6 +75,7 @@ public sealed record ForwardView(
     DateTimeOffset? DeliveredAt,
     int? LastStatusCode,
     string? LastError,
+    bool Replay,
     IReadOnlyList<ForwardAttempt>? AttemptLog)
 {
     public static ForwardView From(Forward f, IReadOnlyList<ForwardAttempt>? attempts = null) => new(
@@ -89,6 +91,7 @@ public sealed record ForwardView(
         f.DeliveredAt,
         f.LastStatusCode,
         f.LastError,
+        f.Replay,
         attempts);
 }
 

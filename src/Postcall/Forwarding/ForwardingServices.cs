@@ -26,6 +26,8 @@ public static class ForwardingServices
         services.AddSingleton<IMediaKeySource, OutboxMediaKeySource>();
         services.AddSingleton<ForwardMetrics>();
         services.AddSingleton<ForwardSender>();
+        services.AddSingleton<Handlers.HandlerDestinations>();
+        services.AddSingleton<Handlers.HandlerInvoker>();
         services.AddSingleton<ForwardDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ForwardDispatcher>());
         services.AddSingleton<ForwardIntake>();

@@ -29,6 +29,7 @@ public static class ErrorCodes
     public const string DestinationNotPublic = "destination_not_public";
     public const string DestinationNotFound = "destination_not_found";
     public const string DestinationFromEnvironment = "destination_from_environment";
+    public const string DestinationIsHandler = "destination_is_handler";
     public const string ForwardNotFound = "forward_not_found";
     public const string OutboxUnavailable = "outbox_unavailable";
     public const string BadRequest = "bad_request";

@@ -88,5 +88,10 @@ internal static class PostgresSchema
         """
         ALTER TABLE postcall_conversations ADD COLUMN audio_expected integer NOT NULL DEFAULT 0;
         """,
+
+        // 4: whether a forward was made or made pending again on request (a replay), as handlers are told.
+        """
+        ALTER TABLE postcall_forwards ADD COLUMN replay integer NOT NULL DEFAULT 0;
+        """,
     ];
 }

@@ -29,7 +29,9 @@ public sealed class ForwardingHost : IAsyncDisposable
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     /// <param name="fromEnvironment">The receiver is listed in POSTCALL_FORWARD_URLS; otherwise no destination exists yet.</param>
-    public static async Task<ForwardingHost> StartAsync(bool fromEnvironment = true, string schedule = "0s,1s,1s", Dictionary<string, string?>? settings = null)
+    /// <param name="services">What the app adds to the service's own services, such as its handlers.</param>
+    public static async Task<ForwardingHost> StartAsync(bool fromEnvironment = true, string schedule = "0s,1s,1s", Dictionary<string, string?>? settings = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var receiver = await ForwardReceiver.StartAsync();
         var all = new Dictionary<string, string?>
@@ -48,7 +50,7 @@ public sealed class ForwardingHost : IAsyncDisposable
             all[key] = value;
         }
 
-        var host = new ForwardingHost(new PostcallFactory(all), receiver);
+        var host = new ForwardingHost(new PostcallFactory(all, services: services), receiver);
         // Start the service (and its dispatcher) now.
         (await host.Client.GetAsync(new Uri("/health", UriKind.Relative), Cancel)).EnsureSuccessStatusCode();
         return host;

@@ -10,9 +10,13 @@ namespace Postcall.Tests.Support;
 /// <summary>The real service, in memory (or on real Kestrel), with its own empty payload root.</summary>
 public sealed class PostcallFactory : WebApplicationFactory<Program>
 {
-    public PostcallFactory(Dictionary<string, string?>? settings = null, FakeTimeProvider? time = null)
+    private readonly Action<IServiceCollection>? _services;
+
+    /// <param name="services">What the app adds to the service's own services, such as its handlers.</param>
+    public PostcallFactory(Dictionary<string, string?>? settings = null, FakeTimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         Time = time;
+        _services = services;
         Settings = new Dictionary<string, string?>
         {
             [PostcallSettings.HmacKeyVariable] = Fixtures.Secret,
@@ -41,6 +45,11 @@ public sealed class PostcallFactory : WebApplicationFactory<Program>
         if (Time is not null)
         {
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
         }
     }
 

@@ -103,7 +103,16 @@ function destinationFacts(d) {
     fact("Oldest pending", health.oldest_pending_at ? when(health.oldest_pending_at) : null),
     fact("Receives", d.kinds.join(", ")),
     fact("Agents", d.agent_ids.length ? d.agent_ids.join(", ") : "All"),
-    fact("From", d.source === "api" ? "The API" : d.source === "environment" ? "POSTCALL_FORWARD_URLS" : "No longer in POSTCALL_FORWARD_URLS"));
+    fact("From", sourceText(d.source)));
+}
+
+function sourceText(source) {
+  switch (source) {
+    case "api": return "The API";
+    case "environment": return "POSTCALL_FORWARD_URLS";
+    case "handler": return "A handler in the app's code, called in process";
+    default: return "No longer in POSTCALL_FORWARD_URLS";
+  }
 }
 
 function renderDestination(d) {
@@ -114,6 +123,7 @@ function renderDestination(d) {
     h("div", { class: "row" },
       h("h2", { class: "mono destination-url" }, d.url),
       h("span", { class: `badge ${d.enabled ? "ok" : "warn"}` }, d.enabled ? "Active" : "Paused"),
+      d.source === "handler" && h("span", { class: "badge" }, "Handler"),
       health.failing_since && h("span", { class: "badge bad" }, "Failing")),
     h("p", { class: "muted mono" }, d.id),
     destinationFacts(d),

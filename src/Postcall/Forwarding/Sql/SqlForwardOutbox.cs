@@ -16,7 +16,7 @@ public abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
         "id, url, kinds, agent_ids, enabled, secret, headers, timeout_ms, concurrency, audio_as_link, source, created_at";
 
     private const string ForwardColumns =
-        "id, destination_id, conversation_id, kind, agent_id, event_timestamp, status, attempts, step, created_at, due_at, delivered_at, last_status_code, last_error";
+        "id, destination_id, conversation_id, kind, agent_id, event_timestamp, status, attempts, step, created_at, due_at, delivered_at, last_status_code, last_error, replay";
 
     private const string AttemptColumns = "number, started_at, duration_ms, status_code, response, error, succeeded";
 
@@ -109,7 +109,7 @@ public abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
                 return [];
             }
 
-            return await InsertForwardsAsync(connection, transaction, delivery, accepting, firstWait, cancellationToken);
+            return await InsertForwardsAsync(connection, transaction, delivery, accepting, firstWait, replay: false, cancellationToken);
         }, cancellationToken);
     }
 
@@ -129,25 +129,25 @@ public abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
         return RunAsync("forward_again", async (connection, transaction) =>
         {
             var accepting = await AcceptingAsync(connection, transaction, delivery, cancellationToken);
-            return await InsertForwardsAsync(connection, transaction, delivery, accepting, () => TimeSpan.Zero, cancellationToken);
+            return await InsertForwardsAsync(connection, transaction, delivery, accepting, () => TimeSpan.Zero, replay: true, cancellationToken);
         }, cancellationToken);
     }
 
     private async Task<IReadOnlyList<Forward>> InsertForwardsAsync(DbConnection connection, DbTransaction transaction, AcceptedDelivery delivery,
-        IReadOnlyList<Destination> destinations, Func<TimeSpan> firstWait, CancellationToken cancellationToken)
+        IReadOnlyList<Destination> destinations, Func<TimeSpan> firstWait, bool replay, CancellationToken cancellationToken)
     {
         var forwards = new List<Forward>();
         var now = time.GetUtcNow();
         foreach (var destination in destinations)
         {
             var forward = new Forward(NewForwardId(), destination.Id, delivery.Id, delivery.Kind, delivery.AgentId, delivery.EventTimestamp,
-                ForwardStatus.Pending, 0, 0, now, now + firstWait(), null, null, null);
+                ForwardStatus.Pending, 0, 0, now, now + firstWait(), null, null, null, replay);
             await ExecuteAsync(connection, transaction, $"""
                 INSERT INTO postcall_forwards ({ForwardColumns})
-                VALUES (@id, @destination_id, @conversation_id, @kind, @agent_id, @event_timestamp, 'pending', 0, 0, @created_at, @due_at, NULL, NULL, NULL);
+                VALUES (@id, @destination_id, @conversation_id, @kind, @agent_id, @event_timestamp, 'pending', 0, 0, @created_at, @due_at, NULL, NULL, NULL, @replay);
                 """, cancellationToken, ("id", forward.Id), ("destination_id", forward.DestinationId), ("conversation_id", forward.ConversationId.Value),
                 ("kind", forward.Kind.Name), ("agent_id", forward.AgentId), ("event_timestamp", forward.EventTimestamp),
-                ("created_at", now.ToUnixTimeMilliseconds()), ("due_at", forward.DueAt!.Value.ToUnixTimeMilliseconds()));
+                ("created_at", now.ToUnixTimeMilliseconds()), ("due_at", forward.DueAt!.Value.ToUnixTimeMilliseconds()), ("replay", replay ? 1 : 0));
             forwards.Add(forward);
         }
 
@@ -256,7 +256,7 @@ public abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
         RunAsync("retry", async (connection, transaction) =>
         {
             var found = await ReadAsync(connection, transaction, $"""
-                UPDATE postcall_forwards SET status = 'pending', step = 0, due_at = @now, delivered_at = NULL
+                UPDATE postcall_forwards SET status = 'pending', step = 0, due_at = @now, delivered_at = NULL, replay = 1
                 WHERE id = @id RETURNING {ForwardColumns};
                 """, ReadForward, cancellationToken, ("id", forwardId), ("now", Now));
             return found.Count == 0 ? null : found[0];
@@ -264,7 +264,7 @@ public abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
 
     public Task<int> RetryDeadAsync(string destinationId, CancellationToken cancellationToken) =>
         RunAsync("retry_dead", (connection, transaction) => ExecuteAsync(connection, transaction,
-            "UPDATE postcall_forwards SET status = 'pending', step = 0, due_at = @now WHERE destination_id = @destination AND status = 'dead';",
+            "UPDATE postcall_forwards SET status = 'pending', step = 0, due_at = @now, replay = 1 WHERE destination_id = @destination AND status = 'dead';",
             cancellationToken, ("destination", destinationId), ("now", Now)), cancellationToken);
 
     public Task<int> DeleteConversationAsync(ConversationId id, CancellationToken cancellationToken) =>
@@ -303,6 +303,7 @@ public abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
         {
             "environment" => DestinationSource.Environment,
             "removed_from_environment" => DestinationSource.RemovedFromEnvironment,
+            "handler" => DestinationSource.Handler,
             _ => DestinationSource.Api,
         },
         CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(r.GetValue(11), CultureInfo.InvariantCulture)),
@@ -322,7 +323,8 @@ public abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
         Time(r, 10),
         Time(r, 11),
         NullableLong(r, 12) is { } code ? (int)code : null,
-        NullableString(r, 13));
+        NullableString(r, 13),
+        Convert.ToInt32(r.GetValue(14), CultureInfo.InvariantCulture) != 0);
 
     private static ForwardAttempt ReadAttempt(DbDataReader r) => new(
         Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture),
@@ -337,6 +339,7 @@ public abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
     {
         DestinationSource.Environment => "environment",
         DestinationSource.RemovedFromEnvironment => "removed_from_environment",
+        DestinationSource.Handler => "handler",
         _ => "api",
     };
 

@@ -41,6 +41,11 @@ public sealed class SqliteForwardOutbox(string path, TimeProvider time) : SqlFor
         CREATE INDEX postcall_attempts_destination ON postcall_attempts (destination_id, started_at);
         CREATE TABLE postcall_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
         """,
+
+        // 2: whether a forward was made or made pending again on request (a replay), as handlers are told.
+        """
+        ALTER TABLE postcall_forwards ADD COLUMN replay INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     private const int MaxBatch = 256;

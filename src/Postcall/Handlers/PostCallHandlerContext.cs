@@ -1,0 +1,36 @@
+namespace Postcall.Handlers;
+
+/// <summary>Which delivery, and which attempt at it, a handler is called for.</summary>
+public sealed class PostCallHandlerContext
+{
+    internal PostCallHandlerContext(string handlerName, string conversationId, string kind, string deliveryId, int attempt, bool isReplay)
+    {
+        HandlerName = handlerName;
+        ConversationId = conversationId;
+        Kind = kind;
+        DeliveryId = deliveryId;
+        Attempt = attempt;
+        IsReplay = isReplay;
+    }
+
+    /// <summary>The name the handler was registered with.</summary>
+    public string HandlerName { get; }
+
+    /// <summary>The conversation the event is about.</summary>
+    public string ConversationId { get; }
+
+    /// <summary><c>transcription</c>, <c>audio</c>, <c>failure</c>, or <c>other</c> for a type added later.</summary>
+    public string Kind { get; }
+
+    /// <summary>
+    /// The same for every attempt at this delivery of this event to this handler: the key to deduplicate on, for example
+    /// a unique column written in the handler's own transaction. A replay is a new delivery with a new id.
+    /// </summary>
+    public string DeliveryId { get; }
+
+    /// <summary>1 for the first attempt, then 2, 3, … across retries and restarts.</summary>
+    public int Attempt { get; }
+
+    /// <summary>Whether someone asked for it again (a replay of the call, or of dead deliveries) rather than it arriving.</summary>
+    public bool IsReplay { get; }
+}
