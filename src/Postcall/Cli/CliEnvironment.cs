@@ -3,7 +3,7 @@ using Postcall.Hosting;
 namespace Postcall.Cli;
 
 /// <summary>Settings as the service sees them: environment variables first, then <c>.env</c> in the working directory.</summary>
-public sealed class CliEnvironment(Func<string, string?> environment, string workingDirectory)
+internal sealed class CliEnvironment(Func<string, string?> environment, string workingDirectory)
 {
     private readonly Lazy<IReadOnlyDictionary<string, string?>> _dotEnv =
         new(() => DotEnvFile.Read(Path.Combine(workingDirectory, ".env")));

@@ -1,6 +1,6 @@
 namespace Postcall.Cli;
 
-public static class ExitCodes
+internal static class ExitCodes
 {
     public const int Ok = 0;
     public const int Failure = 1;
@@ -8,7 +8,7 @@ public static class ExitCodes
 }
 
 /// <summary>A failure to report as one clear line, never a stack trace.</summary>
-public sealed class CliException : Exception
+internal sealed class CliException : Exception
 {
     public CliException()
     {

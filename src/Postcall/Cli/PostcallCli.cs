@@ -6,7 +6,7 @@ namespace Postcall.Cli;
 /// The command-line tools. <c>postcall</c> with no subcommand (or only server options such as <c>--urls</c> and
 /// <c>--tunnel</c>) runs the service; these subcommands call the same cores as the service does.
 /// </summary>
-public static class PostcallCli
+internal static class PostcallCli
 {
     private static readonly string[] CliWords = ["send", "sign", "verify", "tunnel", "reindex", "migrate", "-h", "--help", "-?", "--version"];
 

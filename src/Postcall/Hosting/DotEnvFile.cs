@@ -4,7 +4,7 @@ namespace Postcall.Hosting;
 /// Reads a <c>.env</c> file the way python-dotenv does for the forms people write: <c>KEY=value</c>,
 /// <c>export KEY=value</c>, quotes, comments. Real environment variables always win over it.
 /// </summary>
-public static class DotEnvFile
+internal static class DotEnvFile
 {
     public static IReadOnlyDictionary<string, string?> Read(string path)
     {

@@ -9,7 +9,7 @@ namespace Postcall.Hosting;
 /// not take (a port in use, an IP this host does not have). Kestrel reports them as exceptions that would otherwise
 /// end the process unhandled, with a stack trace and an abort.
 /// </summary>
-public static class ListenFailure
+internal static class ListenFailure
 {
     private const string Variables = "--urls or ASPNETCORE_URLS";
 

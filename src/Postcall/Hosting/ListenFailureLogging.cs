@@ -8,7 +8,7 @@ namespace Postcall.Hosting;
 /// can act on (<see cref="ListenFailure.Describe"/>, printed when start-up ends). Every other line, the host's other
 /// errors included, is written as the console writes it.
 /// </summary>
-public sealed class ListenFailureLogging(ConsoleLoggerProvider console) : ILoggerProvider, ISupportExternalScope
+internal sealed class ListenFailureLogging(ConsoleLoggerProvider console) : ILoggerProvider, ISupportExternalScope
 {
     private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 

@@ -9,7 +9,7 @@ using Postcall.Storage;
 
 namespace Postcall.Hosting;
 
-public static partial class PostcallApp
+internal static partial class PostcallApp
 {
     /// <summary>The request pipeline and every endpoint. Validates the settings first: bad ones stop start-up.</summary>
     public static WebApplication MapPostcall(this WebApplication app)

@@ -2,19 +2,13 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Logging.Console;
-using Postcall.Conversations;
-using Postcall.ElevenLabs;
-using Postcall.Forwarding;
-using Postcall.Index;
 using Postcall.Observability;
 using Postcall.Http;
-using Postcall.Postgres;
-using Postcall.Storage;
 using Postcall.Tunnel;
 
 namespace Postcall.Hosting;
 
-public static class PostcallServices
+internal static class PostcallServices
 {
     public const string DefaultUrl = "http://localhost:8000";
 
@@ -33,24 +27,8 @@ public static class PostcallServices
         }
 
         var services = builder.Services;
-        services.AddSingleton(sp => PostcallSettings.Load(key => sp.GetRequiredService<IConfiguration>()[key]));
-        services.AddSingleton(TimeProvider.System);
+        services.AddPostcallServices();
         services.AddSingleton(sp => new ClientOrigin(sp.GetRequiredService<PostcallSettings>().TrustedProxies, sp.GetService<TunnelListener>()));
-        services.AddPayloadStore();
-        services.AddCoordination();
-        services.AddForwarding();
-        services.AddSingleton<PostCallReceiver>();
-        services.AddSingleton(sp =>
-        {
-            var settings = sp.GetRequiredService<PostcallSettings>();
-            var store = sp.GetRequiredService<IPayloadStore>();
-            var spool = new UnverifiedSpool(new SpoolLimits(settings.UnverifiedPerClient, settings.UnverifiedMaxBytes,
-                SpoolLimits.DefaultMaxBodies, settings.MinFreeBytes, SpoolLimits.DefaultWait), () => store.Spool.AvailableFreeSpace());
-            sp.GetRequiredService<PostcallMetrics>().Observe(spool);
-            return spool;
-        });
-        services.AddConversationIndex();
-        services.AddConversationApi();
 
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -64,10 +42,8 @@ public static class PostcallServices
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = settings.MaxBodyBytes;
         });
-        services.AddCrossOrigin();
         services.AddPostcallOpenApi();
         services.AddPostcallTelemetry(builder.Configuration);
-        services.AddPostcallReadiness();
 
         builder.Logging.ClearProviders();
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);

@@ -14,7 +14,7 @@ namespace Postcall.Http;
 /// carries no forwarding header: whatever a proxy on this machine relays from the internet is not local.</item>
 /// </list>
 /// </summary>
-public sealed class ClientOrigin
+internal sealed class ClientOrigin
 {
     public static readonly string[] ForwardingHeaders = ["X-Forwarded-For", "Forwarded", "X-Real-IP", "X-Forwarded-Host"];
 
@@ -32,10 +32,7 @@ public sealed class ClientOrigin
         _tunnel = tunnel;
     }
 
-    /// <summary>What was decided about one request.</summary>
-    public sealed record Origin(IPAddress Client, bool IsLocal, bool ViaTunnel);
-
-    public Origin Decide(ConnectionInfo connection, IHeaderDictionary headers)
+    public RequestOrigin Decide(ConnectionInfo connection, IHeaderDictionary headers)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(headers);
@@ -46,7 +43,7 @@ public sealed class ClientOrigin
         var forwarded = ForwardingHeaders.Any(headers.ContainsKey);
         var isLocal = IPAddress.IsLoopback(peer) && !viaTunnel && !forwarded;
         var client = viaTunnel || IsTrustedProxy(peer) ? ForwardedClient(headers["X-Forwarded-For"]) ?? peer : peer;
-        return new Origin(client, isLocal, viaTunnel);
+        return new RequestOrigin(client, isLocal, viaTunnel);
     }
 
     private bool IsTrustedProxy(IPAddress address) => _trustedProxies.Any(n => n.Contains(Normalize(address)));
@@ -89,10 +86,10 @@ public sealed class ClientOrigin
     private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }
 
-public static class ClientOriginExtensions
+internal static class ClientOriginExtensions
 {
     /// <summary>
-    /// Decides each request's <see cref="ClientOrigin.Origin"/> and puts the client in
+    /// Decides each request's <see cref="RequestOrigin"/> and puts the client in
     /// <see cref="ConnectionInfo.RemoteIpAddress"/>, so rate limits and logs see the same client.
     /// </summary>
     public static IApplicationBuilder UseClientOrigin(this IApplicationBuilder app)
@@ -106,12 +103,5 @@ public static class ClientOriginExtensions
             context.Connection.RemoteIpAddress = origin.Client;
             return next(context);
         });
-    }
-
-    /// <summary>The request's origin; a request that did not pass the middleware counts as remote.</summary>
-    public static ClientOrigin.Origin Origin(this HttpContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return context.Features.Get<ClientOrigin.Origin>() ?? new ClientOrigin.Origin(context.Connection.RemoteIpAddress ?? IPAddress.None, false, false);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -11,16 +10,13 @@ namespace Postcall.Observability;
 /// Metrics are always exported for Prometheus at <c>/metrics</c>. Traces and metrics also go over OTLP when the
 /// standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; unset, no exporter runs and no span is recorded.
 /// </summary>
-public static class PostcallTelemetry
+internal static class PostcallTelemetry
 {
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
     public const string MetricsPath = "/metrics";
 
-    public static readonly ActivitySource Source = new("Postcall");
-
     public static IServiceCollection AddPostcallTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<PostcallMetrics>();
         var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]);
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName: configuration["APP_NAME"] ?? "Postcall"))
@@ -37,7 +33,7 @@ public static class PostcallTelemetry
         if (otlp)
         {
             telemetry.WithTracing(tracing => tracing
-                .AddSource(Source.Name)
+                .AddSource(PostcallActivity.Name)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => context.Request.Path != MetricsPath)
                 .AddOtlpExporter());
         }

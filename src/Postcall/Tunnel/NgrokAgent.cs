@@ -11,7 +11,7 @@ namespace Postcall.Tunnel;
 /// it too. It gets only the environment it needs, its request inspector is off unless asked, and its error text is
 /// shown with the authtoken redacted.
 /// </summary>
-public sealed class NgrokAgent : IAsyncDisposable
+internal sealed class NgrokAgent : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly NgrokOptions _options;

@@ -1,10 +1,10 @@
 namespace Postcall.Tunnel;
 
-public sealed record NgrokOptions
+internal sealed record NgrokOptions
 {
     public const string PathVariable = "NGROK_PATH";
     public const string AuthTokenVariable = "NGROK_AUTHTOKEN";
-    public const int DefaultStartTimeoutSeconds = 20;
+    public const int DefaultStartTimeoutSeconds = Hosting.PostcallSettings.DefaultTunnelTimeoutSeconds;
 
     public required int Port { get; init; }
 

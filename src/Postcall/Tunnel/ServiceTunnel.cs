@@ -9,7 +9,7 @@ namespace Postcall.Tunnel;
 /// the internet, never local, with the client in the agent's <c>X-Forwarded-For</c>. The system picks the port when
 /// the server binds it (port 0), so no other program can take it between a pick and the bind.
 /// </summary>
-public sealed class TunnelListener
+internal sealed class TunnelListener
 {
     private int _port;
 
@@ -23,7 +23,7 @@ public sealed class TunnelListener
 }
 
 /// <summary><c>postcall --tunnel</c>: the service and an ngrok tunnel to it, started and stopped together.</summary>
-public static partial class ServiceTunnel
+internal static partial class ServiceTunnel
 {
     public const string Flag = "--tunnel";
 

@@ -1,6 +1,6 @@
 namespace Postcall.Tunnel;
 
-public static class TunnelAnnouncement
+internal static class TunnelAnnouncement
 {
     public const string WebhookPath = "/webhook/post-call";
 

@@ -1,7 +1,7 @@
 namespace Postcall.Tunnel;
 
 /// <summary>The tunnel could not be opened; the message is meant for the person at the terminal.</summary>
-public sealed class TunnelException : Exception
+internal sealed class TunnelException : Exception
 {
     public TunnelException()
     {

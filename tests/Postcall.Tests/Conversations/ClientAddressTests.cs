@@ -123,7 +123,7 @@ public sealed class ClientOriginTests
         Assert.True(origin.ViaTunnel);
     }
 
-    private static ClientOrigin.Origin Decide(string peer, string? forwardedFor = null, int localPort = 8000, string? header = null)
+    private static RequestOrigin Decide(string peer, string? forwardedFor = null, int localPort = 8000, string? header = null)
     {
         var context = new DefaultHttpContext();
         context.Connection.RemoteIpAddress = IPAddress.Parse(peer);

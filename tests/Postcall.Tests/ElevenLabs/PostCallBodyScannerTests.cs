@@ -90,21 +90,21 @@ public sealed class PostCallBodyScannerTests
     }
 
     [Theory]
-    [InlineData("""{"data":{"full_audio":null}}""", AudioField.Null)]
-    [InlineData("""{"data":{"full_audio":12}}""", AudioField.NotAString)]
-    [InlineData("""{"data":{"full_audio":""}}""", AudioField.Empty)]
-    [InlineData("""{"data":{"full_audio":"QUJ!"}}""", AudioField.InvalidBase64)]
-    [InlineData("""{"data":{"full_audio":"QUJDRA"}}""", AudioField.InvalidBase64)]
-    [InlineData("""{"data":{"full_audio":"QQ==QUJD"}}""", AudioField.InvalidBase64)]
-    [InlineData("""{"data":{"full_audio":"\u00e9AAA"}}""", AudioField.InvalidBase64)]
-    [InlineData("""{"data":{"full_audio":"QUJD","full_audio":"QUJD"}}""", AudioField.InvalidBase64)]
-    [InlineData("""{"data":{"full_audio":"QUJDRA=="}}""", AudioField.Decoded)]
-    [InlineData("""{"data":{"full_audio":" QUJD RA== "}}""", AudioField.Decoded)]
-    public void Audio_field_states(string body, AudioField expected)
+    [InlineData("""{"data":{"full_audio":null}}""", nameof(AudioField.Null))]
+    [InlineData("""{"data":{"full_audio":12}}""", nameof(AudioField.NotAString))]
+    [InlineData("""{"data":{"full_audio":""}}""", nameof(AudioField.Empty))]
+    [InlineData("""{"data":{"full_audio":"QUJ!"}}""", nameof(AudioField.InvalidBase64))]
+    [InlineData("""{"data":{"full_audio":"QUJDRA"}}""", nameof(AudioField.InvalidBase64))]
+    [InlineData("""{"data":{"full_audio":"QQ==QUJD"}}""", nameof(AudioField.InvalidBase64))]
+    [InlineData("""{"data":{"full_audio":"\u00e9AAA"}}""", nameof(AudioField.InvalidBase64))]
+    [InlineData("""{"data":{"full_audio":"QUJD","full_audio":"QUJD"}}""", nameof(AudioField.InvalidBase64))]
+    [InlineData("""{"data":{"full_audio":"QUJDRA=="}}""", nameof(AudioField.Decoded))]
+    [InlineData("""{"data":{"full_audio":" QUJD RA== "}}""", nameof(AudioField.Decoded))]
+    public void Audio_field_states(string body, string expected)
     {
         var (scanner, valid, _) = Scan(body);
         Assert.True(valid);
-        Assert.Equal(expected, scanner.Fields.Audio);
+        Assert.Equal(Enum.Parse<AudioField>(expected), scanner.Fields.Audio);
     }
 
     [Theory]

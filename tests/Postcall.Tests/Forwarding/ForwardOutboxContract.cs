@@ -14,14 +14,14 @@ public abstract class ForwardOutboxContract : IAsyncLifetime
 {
     protected FakeTimeProvider Time { get; } = new(DateTimeOffset.Parse("2026-12-02T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
-    protected IForwardOutbox Outbox { get; private set; } = null!;
+    private protected IForwardOutbox Outbox { get; private set; } = null!;
 
     protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    protected abstract Task<IForwardOutbox> CreateAsync();
+    private protected abstract Task<IForwardOutbox> CreateAsync();
 
     /// <summary>A second handle on the same outbox, as another instance (or the same one after a restart) has.</summary>
-    protected abstract Task<IForwardOutbox> ReopenAsync();
+    private protected abstract Task<IForwardOutbox> ReopenAsync();
 
     public async ValueTask InitializeAsync()
     {
@@ -267,9 +267,9 @@ public sealed class SqliteForwardOutboxContract : ForwardOutboxContract
 
     private string FilePath => SqliteForwardOutbox.PathUnder(_root);
 
-    protected override Task<IForwardOutbox> CreateAsync() => Task.FromResult<IForwardOutbox>(new SqliteForwardOutbox(FilePath, Time));
+    private protected override Task<IForwardOutbox> CreateAsync() => Task.FromResult<IForwardOutbox>(new SqliteForwardOutbox(FilePath, Time));
 
-    protected override async Task<IForwardOutbox> ReopenAsync()
+    private protected override async Task<IForwardOutbox> ReopenAsync()
     {
         var outbox = new SqliteForwardOutbox(FilePath, Time);
         await outbox.InitializeAsync(Cancel);
@@ -318,13 +318,13 @@ public sealed class PostgresForwardOutboxContract(SharedEngines engines) : Forwa
     private readonly List<PostgresDatabase> _databases = [];
     private string? _connection;
 
-    protected override async Task<IForwardOutbox> CreateAsync()
+    private protected override async Task<IForwardOutbox> CreateAsync()
     {
         _connection = await engines.CreateDatabaseAsync();
         return Open();
     }
 
-    protected override async Task<IForwardOutbox> ReopenAsync()
+    private protected override async Task<IForwardOutbox> ReopenAsync()
     {
         var outbox = Open();
         await outbox.InitializeAsync(Cancel);

@@ -18,9 +18,9 @@ public abstract class ConversationIndexContract : IAsyncLifetime
 {
     private readonly string _root = Directory.CreateTempSubdirectory("postcall-index-contract-").FullName;
 
-    protected FilePayloadStore Store { get; }
+    private protected FilePayloadStore Store { get; }
 
-    protected IConversationIndex Index { get; private set; } = null!;
+    private protected IConversationIndex Index { get; private set; } = null!;
 
     protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -30,7 +30,7 @@ public abstract class ConversationIndexContract : IAsyncLifetime
         Store.Initialize();
     }
 
-    protected abstract Task<IConversationIndex> CreateIndexAsync(IPayloadStore store);
+    private protected abstract Task<IConversationIndex> CreateIndexAsync(IPayloadStore store);
 
     public async ValueTask InitializeAsync()
     {
@@ -47,10 +47,10 @@ public abstract class ConversationIndexContract : IAsyncLifetime
         Directory.Delete(_root, recursive: true);
     }
 
-    protected static ConversationId Id(string value) => ConversationId.TryParse(value, out var id) ? id : throw new ArgumentException(value);
+    private protected static ConversationId Id(string value) => ConversationId.TryParse(value, out var id) ? id : throw new ArgumentException(value);
 
     /// <summary>What a delivery does: commit the payload, then record it.</summary>
-    protected async Task StoreAsync(string cid, PayloadKind kind, byte[] body)
+    private protected async Task StoreAsync(string cid, PayloadKind kind, byte[] body)
     {
         await using var temp = Store.CreateTemp();
         await temp.WriteAsync(body, Cancel);
@@ -170,7 +170,7 @@ public abstract class ConversationIndexContract : IAsyncLifetime
 
 public sealed class SqliteConversationIndexContract : ConversationIndexContract
 {
-    protected override Task<IConversationIndex> CreateIndexAsync(IPayloadStore store)
+    private protected override Task<IConversationIndex> CreateIndexAsync(IPayloadStore store)
     {
         var file = new SqliteIndexFile(Path.Combine(Store.StateDirectory, SqliteIndexFile.FileName));
         return Task.FromResult<IConversationIndex>(new SqliteConversationIndex(file, store, Metrics(), new StartedLifetime(),
@@ -206,7 +206,7 @@ public sealed class PostgresConversationIndexContract(SharedEngines engines) : C
 {
     private PostgresDatabase? _database;
 
-    protected override async Task<IConversationIndex> CreateIndexAsync(IPayloadStore store)
+    private protected override async Task<IConversationIndex> CreateIndexAsync(IPayloadStore store)
     {
         _database = new PostgresDatabase(new NpgsqlConnectionStringBuilder(await engines.CreateDatabaseAsync()));
         return new PostgresConversationIndex(_database, store, new PostgresJobLeases(_database), NullLogger<PostgresConversationIndex>.Instance);

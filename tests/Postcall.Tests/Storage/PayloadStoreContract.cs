@@ -12,11 +12,11 @@ public abstract class PayloadStoreContract : IAsyncLifetime
 {
     private IPayloadStore? _store;
 
-    protected IPayloadStore Store => _store!;
+    private protected IPayloadStore Store => _store!;
 
     protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    protected abstract Task<IPayloadStore> CreateStoreAsync();
+    private protected abstract Task<IPayloadStore> CreateStoreAsync();
 
     /// <summary>Whether, of racing commits that create the same payload, exactly one can be told it wrote it.</summary>
     protected virtual bool CreatesAreExclusive => true;
@@ -34,16 +34,16 @@ public abstract class PayloadStoreContract : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    protected static ConversationId Id(string value) => ConversationId.TryParse(value, out var id) ? id : throw new ArgumentException(value);
+    private protected static ConversationId Id(string value) => ConversationId.TryParse(value, out var id) ? id : throw new ArgumentException(value);
 
-    protected async Task<StoredPayload> CommitAsync(string cid, PayloadKind kind, byte[] content)
+    private protected async Task<StoredPayload> CommitAsync(string cid, PayloadKind kind, byte[] content)
     {
         await using var temp = Store.CreateTemp();
         await temp.WriteAsync(content, Cancel);
         return await Store.CommitAsync(temp, Id(cid), kind, Cancel);
     }
 
-    protected async Task<byte[]> ReadAsync(string cid, PayloadKind kind)
+    private protected async Task<byte[]> ReadAsync(string cid, PayloadKind kind)
     {
         await using var content = await Store.OpenAsync(Id(cid), kind, Cancel);
         Assert.NotNull(content);
@@ -171,7 +171,7 @@ public sealed class FilePayloadStoreContract : PayloadStoreContract
 {
     private readonly string _root = Directory.CreateTempSubdirectory("postcall-contract-").FullName;
 
-    protected override Task<IPayloadStore> CreateStoreAsync() => Task.FromResult<IPayloadStore>(new FilePayloadStore(_root));
+    private protected override Task<IPayloadStore> CreateStoreAsync() => Task.FromResult<IPayloadStore>(new FilePayloadStore(_root));
 
     /// <summary>
     /// A file's write time is its version. On a kernel that stamps files every few milliseconds, a replacement can be
@@ -219,7 +219,7 @@ public sealed class S3PayloadStoreContract(SharedEngines engines) : PayloadStore
     /// </summary>
     protected override bool CreatesAreExclusive => false;
 
-    protected override async Task<IPayloadStore> CreateStoreAsync()
+    private protected override async Task<IPayloadStore> CreateStoreAsync()
     {
         _bucket = await engines.CreateBucketAsync();
         return new S3PayloadStore(engines.S3Client(), new S3Location(_bucket, "tenant/calls"), _local);

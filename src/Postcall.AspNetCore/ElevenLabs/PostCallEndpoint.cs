@@ -1,0 +1,18 @@
+using Postcall.Http;
+
+namespace Postcall.ElevenLabs;
+
+internal static class PostCallEndpoint
+{
+    public static RouteGroupBuilder MapPostCall(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/webhook/post-call").WithTags("ElevenLabs post-call webhooks").AllowCrossOrigin();
+        group.MapPost("", (HttpContext context, PostCallReceiver receiver) => receiver.ReceiveAsync(context))
+            .WithName("ReceivePostCallWebhook")
+            .WithSummary("Receive an ElevenLabs post-call webhook")
+            .WithDescription(PostCallOpenApi.Description)
+            .AddOpenApiOperationTransformer(PostCallOpenApi.DescribeAsync)
+            .ProducesErrors(400, 401, 413, 415, 429, 503);
+        return group;
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Postcall.Http;
+
+namespace Postcall.Generic;
+
+internal static class HealthEndpoints
+{
+    /// <summary>Liveness, with exactly the earlier service's body.</summary>
+    public sealed record Health(string Status, string Message);
+
+    public static RouteGroupBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/health").WithTags("Health");
+        group.MapGet("", Ok<Health> () => TypedResults.Ok(new Health("healthy", "Service is running")))
+            .WithName("Health")
+            .WithSummary("Liveness: the process is up and answering")
+            .AllowCrossOrigin();
+        return group;
+    }
+}

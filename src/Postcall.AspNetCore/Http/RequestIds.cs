@@ -1,0 +1,74 @@
+namespace Postcall.Http;
+
+/// <summary>
+/// Gives every request an id, reused from a well-formed incoming <c>X-Request-ID</c> (a UUID, or up to 64 of
+/// <c>[A-Za-z0-9._-]</c>) so callers can correlate, and echoed on every response.
+/// </summary>
+internal static class RequestIds
+{
+    public const string HeaderName = "X-Request-ID";
+    private const int MaxLength = 64;
+    private static readonly object ItemKey = new();
+
+    public static string RequestId(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Items[ItemKey] as string ?? Assign(context);
+    }
+
+    public static IApplicationBuilder UseRequestIds(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Postcall.Requests");
+        return app.Use(async (context, next) =>
+        {
+            var id = Assign(context);
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers[HeaderName] = id;
+                return Task.CompletedTask;
+            });
+
+            // Every line logged while the request runs carries its id (JSON logs show scopes).
+            using (logger.BeginScope(new RequestIdScope(id)))
+            {
+                await next(context);
+            }
+        });
+    }
+
+    public static bool IsWellFormed(string? value) =>
+        !string.IsNullOrEmpty(value)
+        && (Guid.TryParse(value, out _)
+            || (value.Length <= MaxLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')));
+
+    private static string Assign(HttpContext context)
+    {
+        var incoming = context.Request.Headers[HeaderName].ToString();
+        var id = IsWellFormed(incoming) ? incoming : Guid.NewGuid().ToString();
+        context.Items[ItemKey] = id;
+        return id;
+    }
+}
+
+/// <summary>
+/// The logging scope of a request: <c>request_id</c>, named like the envelope field so it is not mistaken for
+/// ASP.NET Core's own <c>RequestId</c> scope (a connection-based trace identifier).
+/// </summary>
+internal sealed class RequestIdScope(string requestId) : IReadOnlyList<KeyValuePair<string, object>>
+{
+    private readonly KeyValuePair<string, object> _entry = new("request_id", requestId);
+
+    public int Count => 1;
+
+    public KeyValuePair<string, object> this[int index] => index == 0 ? _entry : throw new ArgumentOutOfRangeException(nameof(index));
+
+    public IEnumerator<KeyValuePair<string, object>> GetEnumerator()
+    {
+        yield return _entry;
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() => $"request_id:{_entry.Value}";
+}

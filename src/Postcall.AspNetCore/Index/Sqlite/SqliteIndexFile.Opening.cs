@@ -1,0 +1,79 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Postcall.Index.Sqlite;
+
+/// <summary>Opening the index: create it when missing, replace it when it cannot be trusted.</summary>
+internal sealed partial class SqliteIndexFile
+{
+    private const int SqliteCorrupt = 11;
+    private const int SqliteNotADatabase = 26;
+
+    /// <summary>
+    /// Opens the index, creating it when missing and replacing it when it is corrupt or of another schema version.
+    /// Anything but <see cref="IndexOpening.Opened"/> leaves an empty index for the caller to fill from the files.
+    /// </summary>
+    public (IndexOpening Opening, string? Reason) Open()
+    {
+        Storage.OwnerOnly.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var existed = File.Exists(Path) && new FileInfo(Path).Length > 0;
+        string? problem;
+        try
+        {
+            problem = existed ? Inspect() : null;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
+        {
+            problem = e.Message;
+        }
+
+        if (problem is not null)
+        {
+            DeleteFiles();
+        }
+
+        Storage.OwnerOnly.PrepareFile(Path);
+        using (var connection = Connect())
+        {
+            Execute(connection, "PRAGMA journal_mode = WAL;");
+            Execute(connection, IndexSchema.Create);
+            Execute(connection, $"PRAGMA user_version = {IndexSchema.Version};");
+        }
+
+        return problem is not null ? (IndexOpening.Rebuilt, problem) : (existed ? IndexOpening.Opened : IndexOpening.Created, null);
+    }
+
+    private string? Inspect()
+    {
+        using var connection = Connect();
+        var version = Scalar<long>(connection, "PRAGMA user_version;");
+        if (version != IndexSchema.Version)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"schema version {version}, expected {IndexSchema.Version}");
+        }
+
+        var check = Scalar<string>(connection, "PRAGMA quick_check;");
+        return check == "ok" ? null : $"integrity check failed: {check}";
+    }
+
+    private void DeleteFiles()
+    {
+        Close();
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm", "-journal" })
+        {
+            File.Delete(Path + suffix);
+        }
+    }
+}
+
+internal enum IndexOpening
+{
+    /// <summary>An existing, healthy index.</summary>
+    Opened,
+
+    /// <summary>There was none; an empty one was made.</summary>
+    Created,
+
+    /// <summary>The file was corrupt or of another version; it was replaced by an empty one.</summary>
+    Rebuilt,
+}
