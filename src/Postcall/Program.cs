@@ -23,14 +23,14 @@ try
     // Configuration is read once. Reloading it on change would watch the working folder recursively, and the payload
     // root (./payloads by default) lies inside it: one inotify watch, and events, per conversation folder.
     var builder = WebApplication.CreateBuilder([.. args.Where(a => a != ServiceTunnel.Flag), "--hostBuilder:reloadConfigOnChange=false"]);
-    builder.AddPostcall();
+    builder.AddPostcallService();
     if (tunnel)
     {
         builder.AddServiceTunnel();
     }
 
     var app = builder.Build();
-    app.MapPostcall();
+    app.MapPostcallService();
     if (tunnel)
     {
         return await ServiceTunnel.RunAsync(app, Console.Out, Console.Error);

@@ -43,7 +43,7 @@ internal static class ConversationEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<SuccessEnvelope<ConversationList>>, JsonHttpResult<ErrorEnvelope>>> ListAsync(
+    private static async Task<Results<Answer<SuccessEnvelope<ConversationList>>, JsonHttpResult<ErrorEnvelope>>> ListAsync(
         HttpContext context, [AsParameters] ListParameters parameters, IConversationIndex index, TimeProvider time)
     {
         if (parameters.ToQuery(time.GetUtcNow(), out var problem) is not { } query)
@@ -74,7 +74,7 @@ internal static class ConversationEndpoints
         return ApiResults.Success(context, list.Conversations.Count == 1 ? "1 conversation" : $"{list.Conversations.Count} conversations", list);
     }
 
-    private static async Task<Results<Ok<SuccessEnvelope<ConversationDetail>>, JsonHttpResult<ErrorEnvelope>>> GetAsync(
+    private static async Task<Results<Answer<SuccessEnvelope<ConversationDetail>>, JsonHttpResult<ErrorEnvelope>>> GetAsync(
         HttpContext context, string id, IConversationIndex index, IPayloadStore store, MediaTokens tokens, TimeProvider time)
     {
         if (!ConversationId.TryParse(id, out var conversation))
@@ -130,7 +130,7 @@ internal static class ConversationEndpoints
             ? await PayloadAsync(context, id, payload, "application/json", store)
             : NotFound(context);
 
-    private static async Task<Results<Ok<SuccessEnvelope<Deleted>>, JsonHttpResult<ErrorEnvelope>>> DeleteAsync(
+    private static async Task<Results<Answer<SuccessEnvelope<Deleted>>, JsonHttpResult<ErrorEnvelope>>> DeleteAsync(
         HttpContext context, string id, ConversationDeletion deletion)
     {
         if (!ConversationId.TryParse(id, out var conversation))

@@ -6,7 +6,8 @@ internal static class PostCallEndpoint
 {
     public static RouteGroupBuilder MapPostCall(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/webhook/post-call").WithTags("ElevenLabs post-call webhooks").AllowCrossOrigin();
+        // No CORS of its own: the service allows any origin on the group it gets back; an app that embeds Postcall decides.
+        var group = app.MapGroup("/webhook/post-call").WithTags("ElevenLabs post-call webhooks");
         group.MapPost("", (HttpContext context, PostCallReceiver receiver) => receiver.ReceiveAsync(context))
             .WithName("ReceivePostCallWebhook")
             .WithSummary("Receive an ElevenLabs post-call webhook")

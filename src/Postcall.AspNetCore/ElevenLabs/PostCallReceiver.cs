@@ -25,7 +25,7 @@ internal sealed partial class PostCallReceiver(PostcallSettings settings, IPaylo
     private readonly SignatureVerifier? _verifier =
         settings.HmacKeys.Count > 0 ? new SignatureVerifier(settings.HmacKeys, time) : null;
 
-    public async Task<Results<Ok<SuccessEnvelope<PostCallStored>>, JsonHttpResult<ErrorEnvelope>, EmptyHttpResult>> ReceiveAsync(HttpContext context)
+    public async Task<Results<Answer<SuccessEnvelope<PostCallStored>>, JsonHttpResult<ErrorEnvelope>, EmptyHttpResult>> ReceiveAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         using var observation = new DeliveryObservation(metrics, context.Outcome());

@@ -1,19 +1,21 @@
 using System.Net;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
 namespace Postcall.Forwarding;
 
 /// <summary>The body of <c>POST</c> and <c>PATCH /api/destinations</c>: every field optional but <c>url</c> on creation.</summary>
+/// <remarks>Its names are fixed here, not left to the host's JSON defaults: an app that embeds Postcall may name its own in camelCase.</remarks>
 internal sealed partial record DestinationChange(
-    string? Url = null,
-    IReadOnlyList<string>? Kinds = null,
-    IReadOnlyList<string>? AgentIds = null,
-    bool? Enabled = null,
-    IReadOnlyDictionary<string, string>? Headers = null,
-    double? TimeoutSeconds = null,
-    int? Concurrency = null,
-    bool? AudioAsLink = null,
-    bool? RotateSecret = null)
+    [property: JsonPropertyName("url")] string? Url = null,
+    [property: JsonPropertyName("kinds")] IReadOnlyList<string>? Kinds = null,
+    [property: JsonPropertyName("agent_ids")] IReadOnlyList<string>? AgentIds = null,
+    [property: JsonPropertyName("enabled")] bool? Enabled = null,
+    [property: JsonPropertyName("headers")] IReadOnlyDictionary<string, string>? Headers = null,
+    [property: JsonPropertyName("timeout_seconds")] double? TimeoutSeconds = null,
+    [property: JsonPropertyName("concurrency")] int? Concurrency = null,
+    [property: JsonPropertyName("audio_as_link")] bool? AudioAsLink = null,
+    [property: JsonPropertyName("rotate_secret")] bool? RotateSecret = null)
 {
     private const int MaxHeaders = 20;
     private const int MaxHeaderValue = 4096;

@@ -58,8 +58,8 @@ internal static class ForwardEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<SuccessEnvelope<DestinationList>>, JsonHttpResult<ErrorEnvelope>>> ListDestinationsAsync(
-        HttpContext context, IForwardOutbox outbox) => await OutboxAsync<Ok<SuccessEnvelope<DestinationList>>>(context, async () =>
+    private static async Task<Results<Answer<SuccessEnvelope<DestinationList>>, JsonHttpResult<ErrorEnvelope>>> ListDestinationsAsync(
+        HttpContext context, IForwardOutbox outbox) => await OutboxAsync<Answer<SuccessEnvelope<DestinationList>>>(context, async () =>
         {
             var all = await outbox.DestinationsAsync(context.RequestAborted);
             var health = (await outbox.HealthAsync(context.RequestAborted)).ToDictionary(h => h.DestinationId, StringComparer.Ordinal);
@@ -68,7 +68,7 @@ internal static class ForwardEndpoints
             return ApiResults.Success(context, list.Destinations.Count == 1 ? "1 destination" : $"{list.Destinations.Count} destinations", list);
         });
 
-    private static async Task<Results<Created<SuccessEnvelope<DestinationView>>, JsonHttpResult<ErrorEnvelope>>> CreateDestinationAsync(
+    private static async Task<Results<CreatedAnswer<SuccessEnvelope<DestinationView>>, JsonHttpResult<ErrorEnvelope>>> CreateDestinationAsync(
         HttpContext context, DestinationChange? change, IForwardOutbox outbox, ForwardSettings settings, TimeProvider time)
     {
         if (change?.Url is null)
@@ -94,16 +94,16 @@ internal static class ForwardEndpoints
             return ApiResults.Error(context, StatusCodes.Status400BadRequest, ErrorCodes.DestinationNotPublic, notPublic);
         }
 
-        return await OutboxAsync<Created<SuccessEnvelope<DestinationView>>>(context, async () =>
+        return await OutboxAsync<CreatedAnswer<SuccessEnvelope<DestinationView>>>(context, async () =>
         {
             await outbox.SaveDestinationAsync(destination, context.RequestAborted);
-            return TypedResults.Created($"/api/destinations/{destination.Id}",
+            return new CreatedAnswer<SuccessEnvelope<DestinationView>>($"/api/destinations/{destination.Id}",
                 new SuccessEnvelope<DestinationView>("Destination added", context.RequestId(), DestinationView.From(destination, null, admin: true)));
         });
     }
 
-    private static async Task<Results<Ok<SuccessEnvelope<DestinationView>>, JsonHttpResult<ErrorEnvelope>>> GetDestinationAsync(
-        HttpContext context, string id, IForwardOutbox outbox) => await OutboxAsync<Ok<SuccessEnvelope<DestinationView>>>(context, async () =>
+    private static async Task<Results<Answer<SuccessEnvelope<DestinationView>>, JsonHttpResult<ErrorEnvelope>>> GetDestinationAsync(
+        HttpContext context, string id, IForwardOutbox outbox) => await OutboxAsync<Answer<SuccessEnvelope<DestinationView>>>(context, async () =>
         {
             if (await outbox.DestinationAsync(id, context.RequestAborted) is not { } destination)
             {
@@ -114,9 +114,9 @@ internal static class ForwardEndpoints
             return ApiResults.Success(context, "Destination", DestinationView.From(destination, health, ApiKeyFilter.HasAdminKey(context)));
         });
 
-    private static async Task<Results<Ok<SuccessEnvelope<DestinationView>>, JsonHttpResult<ErrorEnvelope>>> UpdateDestinationAsync(
+    private static async Task<Results<Answer<SuccessEnvelope<DestinationView>>, JsonHttpResult<ErrorEnvelope>>> UpdateDestinationAsync(
         HttpContext context, string id, DestinationChange? change, IForwardOutbox outbox, ForwardSettings settings, ForwardDispatcher dispatcher) =>
-        await OutboxAsync<Ok<SuccessEnvelope<DestinationView>>>(context, async () =>
+        await OutboxAsync<Answer<SuccessEnvelope<DestinationView>>>(context, async () =>
         {
             if (await outbox.DestinationAsync(id, context.RequestAborted) is not { } current)
             {
@@ -152,9 +152,9 @@ internal static class ForwardEndpoints
             return ApiResults.Success(context, "Destination changed", DestinationView.From(next, null, admin: true));
         });
 
-    private static async Task<Results<Ok<SuccessEnvelope<DeletedDestination>>, JsonHttpResult<ErrorEnvelope>>> DeleteDestinationAsync(
+    private static async Task<Results<Answer<SuccessEnvelope<DeletedDestination>>, JsonHttpResult<ErrorEnvelope>>> DeleteDestinationAsync(
         HttpContext context, string id, IForwardOutbox outbox) =>
-        await OutboxAsync<Ok<SuccessEnvelope<DeletedDestination>>>(context, async () =>
+        await OutboxAsync<Answer<SuccessEnvelope<DeletedDestination>>>(context, async () =>
         {
             if (await outbox.DestinationAsync(id, context.RequestAborted) is not { } current)
             {
@@ -171,9 +171,9 @@ internal static class ForwardEndpoints
             return ApiResults.Success(context, "Destination deleted", new DeletedDestination(id));
         });
 
-    private static async Task<Results<Ok<SuccessEnvelope<RetriedForwards>>, JsonHttpResult<ErrorEnvelope>>> RetryDeadAsync(
+    private static async Task<Results<Answer<SuccessEnvelope<RetriedForwards>>, JsonHttpResult<ErrorEnvelope>>> RetryDeadAsync(
         HttpContext context, string id, IForwardOutbox outbox, ForwardDispatcher dispatcher) =>
-        await OutboxAsync<Ok<SuccessEnvelope<RetriedForwards>>>(context, async () =>
+        await OutboxAsync<Answer<SuccessEnvelope<RetriedForwards>>>(context, async () =>
         {
             if (await outbox.DestinationAsync(id, context.RequestAborted) is null)
             {
@@ -185,7 +185,7 @@ internal static class ForwardEndpoints
             return ApiResults.Success(context, retried == 1 ? "1 dead forward sent again" : $"{retried} dead forwards sent again", new RetriedForwards(id, retried));
         });
 
-    private static async Task<Results<Ok<SuccessEnvelope<ForwardList>>, JsonHttpResult<ErrorEnvelope>>> ListForwardsAsync(
+    private static async Task<Results<Answer<SuccessEnvelope<ForwardList>>, JsonHttpResult<ErrorEnvelope>>> ListForwardsAsync(
         HttpContext context, IForwardOutbox outbox, string? status, string? destination, string? conversation, int? limit)
     {
         ForwardStatus? wanted = null;
@@ -215,7 +215,7 @@ internal static class ForwardEndpoints
             return ApiResults.Error(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidQuery, "limit must be between 1 and 1000.");
         }
 
-        return await OutboxAsync<Ok<SuccessEnvelope<ForwardList>>>(context, async () =>
+        return await OutboxAsync<Answer<SuccessEnvelope<ForwardList>>>(context, async () =>
         {
             var found = await outbox.ListForwardsAsync(new ForwardFilter(wanted, destination, conversationId, limit ?? 100), context.RequestAborted);
             var list = new ForwardList([.. found.Select(f => ForwardView.From(f))]);
@@ -223,16 +223,16 @@ internal static class ForwardEndpoints
         });
     }
 
-    private static async Task<Results<Ok<SuccessEnvelope<ForwardView>>, JsonHttpResult<ErrorEnvelope>>> GetForwardAsync(
+    private static async Task<Results<Answer<SuccessEnvelope<ForwardView>>, JsonHttpResult<ErrorEnvelope>>> GetForwardAsync(
         HttpContext context, string id, IForwardOutbox outbox) =>
-        await OutboxAsync<Ok<SuccessEnvelope<ForwardView>>>(context, async () =>
+        await OutboxAsync<Answer<SuccessEnvelope<ForwardView>>>(context, async () =>
             await outbox.ForwardAsync(id, context.RequestAborted) is { } forward
                 ? ApiResults.Success(context, "Forward", ForwardView.From(forward, await outbox.AttemptsAsync(id, context.RequestAborted)))
                 : ForwardNotFound(context));
 
-    private static async Task<Results<Ok<SuccessEnvelope<ForwardView>>, JsonHttpResult<ErrorEnvelope>>> RetryForwardAsync(
+    private static async Task<Results<Answer<SuccessEnvelope<ForwardView>>, JsonHttpResult<ErrorEnvelope>>> RetryForwardAsync(
         HttpContext context, string id, IForwardOutbox outbox, ForwardDispatcher dispatcher) =>
-        await OutboxAsync<Ok<SuccessEnvelope<ForwardView>>>(context, async () =>
+        await OutboxAsync<Answer<SuccessEnvelope<ForwardView>>>(context, async () =>
         {
             if (await outbox.RetryAsync(id, context.RequestAborted) is not { } forward)
             {
@@ -243,7 +243,7 @@ internal static class ForwardEndpoints
             return ApiResults.Success(context, "Forward sent again", ForwardView.From(forward));
         });
 
-    private static async Task<Results<Ok<SuccessEnvelope<ForwardList>>, JsonHttpResult<ErrorEnvelope>>> ForwardConversationAsync(
+    private static async Task<Results<Answer<SuccessEnvelope<ForwardList>>, JsonHttpResult<ErrorEnvelope>>> ForwardConversationAsync(
         HttpContext context, string id, IForwardOutbox outbox, IPayloadStore store, IConversationIndex index, ForwardDispatcher dispatcher)
     {
         if (!ConversationId.TryParse(id, out var conversation))

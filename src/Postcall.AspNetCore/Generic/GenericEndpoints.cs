@@ -31,7 +31,7 @@ internal static class GenericEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<SuccessEnvelope<ProcessedWebhook>>, JsonHttpResult<ErrorEnvelope>>> ProcessAsync(HttpContext context)
+    private static async Task<Results<Answer<SuccessEnvelope<ProcessedWebhook>>, JsonHttpResult<ErrorEnvelope>>> ProcessAsync(HttpContext context)
     {
         var (payload, rejection) = await ReadAsync(context);
         if (payload is null)
@@ -43,7 +43,7 @@ internal static class GenericEndpoints
         return ApiResults.Success(context, $"Payload of type '{payload.EventType}' processed successfully", new ProcessedWebhook(true, payload.EventType));
     }
 
-    private static async Task<Results<Ok<SuccessEnvelope<GenericPayload>>, JsonHttpResult<ErrorEnvelope>>> EchoAsync(HttpContext context, TimeProvider time)
+    private static async Task<Results<Answer<SuccessEnvelope<GenericPayload>>, JsonHttpResult<ErrorEnvelope>>> EchoAsync(HttpContext context, TimeProvider time)
     {
         var (payload, rejection) = await ReadAsync(context);
         if (payload is null)

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Postcall.Http;
 
 namespace Postcall.Generic;
@@ -11,7 +10,7 @@ internal static class HealthEndpoints
     public static RouteGroupBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/health").WithTags("Health");
-        group.MapGet("", Ok<Health> () => TypedResults.Ok(new Health("healthy", "Service is running")))
+        group.MapGet("", Answer<Health> () => new(new Health("healthy", "Service is running")))
             .WithName("Health")
             .WithSummary("Liveness: the process is up and answering")
             .AllowCrossOrigin();

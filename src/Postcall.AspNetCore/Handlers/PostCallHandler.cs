@@ -4,7 +4,7 @@ namespace Postcall.Handlers;
 
 /// <summary>
 /// Your code for every stored call. Register it with
-/// <see cref="HandlerServiceCollectionExtensions.AddPostCallHandler{THandler}"/>; override the methods of the events it
+/// <see cref="Microsoft.Extensions.DependencyInjection.PostCallHandlerServiceCollectionExtensions.AddPostCallHandler{THandler}"/>; override the methods of the events it
 /// cares about (the others do nothing and count as handled).
 /// <para>
 /// A method is called after the delivery is durably stored and recorded for it, never before ElevenLabs is answered,

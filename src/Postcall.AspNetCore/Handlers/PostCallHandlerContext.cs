@@ -28,7 +28,10 @@ public sealed class PostCallHandlerContext
     /// </summary>
     public string DeliveryId { get; }
 
-    /// <summary>1 for the first attempt, then 2, 3, … across retries and restarts.</summary>
+    /// <summary>
+    /// 1 for the first attempt, then 2, 3, … as attempts fail and are retried, across restarts. An attempt cut short
+    /// by a crash or a stop is not counted (nothing recorded its outcome): the next one has the same number.
+    /// </summary>
     public int Attempt { get; }
 
     /// <summary>Whether someone asked for it again (a replay of the call, or of dead deliveries) rather than it arriving.</summary>

@@ -10,8 +10,7 @@ using Postcall.Storage;
 namespace Postcall.Hosting;
 
 /// <summary>
-/// What Postcall needs in any host: its settings (read from the host's configuration by the service's names), the
-/// engines they pick, the receiver, the index, forwarding and handlers, readiness and metrics instruments. Nothing
+/// What Postcall needs in any host, given its settings: the engines they pick, the receiver, the index, forwarding and handlers, readiness and metrics instruments. Nothing
 /// of the host's own: no configuration sources, addresses, server limits, JSON defaults or logging providers.
 /// </summary>
 internal static class PostcallServiceRegistration
@@ -19,9 +18,10 @@ internal static class PostcallServiceRegistration
     public static IServiceCollection AddPostcallServices(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddSingleton(sp => PostcallSettings.Load(key => sp.GetRequiredService<IConfiguration>()[key]));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PostcallMetrics>();
+        // First of Postcall's hosted services: the store is taken before the index writer and the dispatcher start.
+        services.AddHostedService<StoragePreparation>();
         services.AddPayloadStore();
         services.AddCoordination();
         services.AddForwarding();

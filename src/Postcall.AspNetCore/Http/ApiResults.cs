@@ -5,14 +5,14 @@ namespace Postcall.Http;
 /// <summary>Builds the two envelopes, stamped with the request's id.</summary>
 internal static class ApiResults
 {
-    public static Ok<SuccessEnvelope<T>> Success<T>(HttpContext context, string message, T data) =>
-        TypedResults.Ok(new SuccessEnvelope<T>(message, context.RequestId(), data));
+    public static Answer<SuccessEnvelope<T>> Success<T>(HttpContext context, string message, T data) =>
+        new(new SuccessEnvelope<T>(message, context.RequestId(), data));
 
     public static JsonHttpResult<ErrorEnvelope> Error(HttpContext context, int statusCode, string errorCode, string message)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Outcome().Result = errorCode;
-        return TypedResults.Json(new ErrorEnvelope(message, errorCode, context.RequestId()), statusCode: statusCode);
+        return TypedResults.Json(new ErrorEnvelope(message, errorCode, context.RequestId()), AnswerJson.SerializerOptions, statusCode: statusCode);
     }
 
     /// <summary>Adds the error responses an endpoint can give to its OpenAPI description.</summary>

@@ -39,7 +39,7 @@ internal static partial class ErrorHandling
     {
         context.Response.StatusCode = status;
         context.Outcome().Result ??= code;
-        return context.Response.WriteAsJsonAsync(new ErrorEnvelope(message, code, context.RequestId()));
+        return context.Response.WriteAsJsonAsync(new ErrorEnvelope(message, code, context.RequestId()), AnswerJson.SerializerOptions);
     }
 
     // The exception itself is logged by the framework's handler middleware; this names the request it broke.

@@ -29,7 +29,7 @@ internal static class ReadinessEndpoint
     /// The checks' descriptions (the storage root, free space, how many conversations) go to local requests only;
     /// anyone else, a load balancer or someone through the tunnel, learns which checks pass and nothing more.
     /// </remarks>
-    private static async Task<Results<Ok<SuccessEnvelope<IReadOnlyList<CheckReport>>>, JsonHttpResult<ErrorEnvelope>>> CheckAsync(
+    private static async Task<Results<Answer<SuccessEnvelope<IReadOnlyList<CheckReport>>>, JsonHttpResult<ErrorEnvelope>>> CheckAsync(
         HttpContext context, HealthCheckService health, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested)

@@ -13,7 +13,7 @@ internal static class PostcallServices
     public const string DefaultUrl = "http://localhost:8000";
 
     /// <summary>The composition root: configuration sources, services and logging for the web service.</summary>
-    public static WebApplicationBuilder AddPostcall(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddPostcallService(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
 
@@ -27,7 +27,7 @@ internal static class PostcallServices
         }
 
         var services = builder.Services;
-        services.AddPostcallServices();
+        services.AddPostcall();
         services.AddSingleton(sp => new ClientOrigin(sp.GetRequiredService<PostcallSettings>().TrustedProxies, sp.GetService<TunnelListener>()));
 
         services.ConfigureHttpJsonOptions(o =>

@@ -33,7 +33,7 @@ public sealed class KestrelHost : IAsyncDisposable
         var ownsRoot = settings?.ContainsKey(PostcallSettings.PayloadPathVariable) != true;
         var root = ownsRoot ? Directory.CreateTempSubdirectory("postcall-kestrel-").FullName : settings![PostcallSettings.PayloadPathVariable]!;
         var builder = WebApplication.CreateBuilder();
-        builder.AddPostcall();
+        builder.AddPostcallService();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [PostcallSettings.HmacKeyVariable] = Fixtures.Secret,
@@ -43,7 +43,7 @@ public sealed class KestrelHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings ?? []);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        app.MapPostcall();
+        app.MapPostcallService();
         await app.StartAsync();
         return new KestrelHost(app, root, ownsRoot);
     }

@@ -27,6 +27,13 @@ public sealed class ServiceProcess : IDisposable
 
     /// <param name="launcher">A command the service runs under (strace and its options), or none.</param>
     public ServiceProcess(IReadOnlyList<string> launcher, string workingDirectory, Dictionary<string, string> environment, params string[] args)
+        : this(Path.Combine(AppContext.BaseDirectory, "postcall.dll"), launcher, workingDirectory, environment, args)
+    {
+    }
+
+    /// <param name="program">The app to run: the service's assembly, or another app's (one that embeds Postcall).</param>
+    /// <param name="launcher">A command the app runs under (strace and its options), or none.</param>
+    public ServiceProcess(string program, IReadOnlyList<string> launcher, string workingDirectory, Dictionary<string, string> environment, params string[] args)
     {
         ArgumentNullException.ThrowIfNull(launcher);
         // As from a terminal: Ctrl+C (SIGINT) and SIGQUIT at their defaults, even when the test run itself was started
@@ -38,7 +45,7 @@ public sealed class ServiceProcess : IDisposable
             info.ArgumentList.Add(arg);
         }
 
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "postcall.dll"));
+        info.ArgumentList.Add(program);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -1,11 +1,12 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Postcall.Forwarding;
+using Postcall.Handlers;
 
-namespace Postcall.Handlers;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers <see cref="PostCallHandler"/>s.</summary>
-public static partial class HandlerServiceCollectionExtensions
+public static partial class PostCallHandlerServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <typeparamref name="THandler"/> under <paramref name="name"/>: every call stored from now on that it
