@@ -8,8 +8,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PostcallServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds Postcall: its settings (<see cref="PostcallOptions"/>, then the app's configuration), the storage engines
-    /// they pick (files and SQLite, or S3 and PostgreSQL), the receiver, the index, forwarding and handlers, and the
+    /// Adds Postcall: its settings (<see cref="PostcallOptions"/>, then the app's configuration), the storage they pick
+    /// (files and SQLite; S3 and PostgreSQL when the app adds Postcall.S3 and Postcall.PostgreSql), the receiver, the index, forwarding and handlers, and the
     /// background work they need. Storage is taken when the app starts. Nothing of the app's own is changed: no
     /// configuration source, address, server limit, JSON default, logging provider or middleware is added. Map the
     /// endpoints with <c>MapPostcall</c> and the opt-in maps beside it.
@@ -29,7 +29,7 @@ public static class PostcallServiceCollectionExtensions
         {
             var set = sp.GetRequiredService<IOptions<PostcallOptions>>().Value;
             var configuration = sp.GetRequiredService<IConfiguration>();
-            return PostcallSettings.Load(key => Read(set, configuration, key));
+            return PostcallSettings.Load(key => Read(set, configuration, key), sp.GetServices<ISharedEngine>());
         });
         return services.AddPostcallServices();
     }

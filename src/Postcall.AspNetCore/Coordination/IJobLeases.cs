@@ -3,7 +3,7 @@ namespace Postcall.Coordination;
 /// <summary>
 /// Who may run a background job (the retention sweep, the catch-up of the index, a reindex) now. With one instance
 /// per store, that instance always may (<see cref="LocalJobLeases"/>); instances sharing a database take a lease
-/// there, so one runs the job at a time and another takes over when the holder dies (<see cref="Postgres.PostgresJobLeases"/>).
+/// there, so one runs the job at a time and another takes over when the holder dies (<c>PostgresJobLeases</c> (Postcall.PostgreSql)).
 /// </summary>
 internal interface IJobLeases
 {

@@ -1,8 +1,6 @@
 using Postcall.Conversations;
-using Postcall.Forwarding.Postgres;
 using Postcall.Forwarding.Sqlite;
 using Postcall.Hosting;
-using Postcall.Postgres;
 
 namespace Postcall.Forwarding;
 
@@ -21,7 +19,7 @@ internal static class ForwardingServices
             var time = sp.GetRequiredService<TimeProvider>();
             return settings.DatabaseUrl is null
                 ? new SqliteForwardOutbox(SqliteForwardOutbox.PathUnder(settings.PayloadPath), time)
-                : new PostgresForwardOutbox(sp.GetRequiredService<PostgresDatabase>(), time);
+                : sp.GetRequiredService<ISharedDatabaseEngine>().CreateOutbox(sp);
         });
         services.AddSingleton<IMediaKeySource, OutboxMediaKeySource>();
         services.AddSingleton<ForwardMetrics>();

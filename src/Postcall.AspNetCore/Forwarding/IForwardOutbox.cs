@@ -5,7 +5,7 @@ namespace Postcall.Forwarding;
 /// <summary>
 /// The durable record of where every accepted delivery must go: destinations, forwards, their attempts, and the
 /// secrets forwarding signs with. A file beside the payloads on one machine (<see cref="Sqlite.SqliteForwardOutbox"/>),
-/// tables in PostgreSQL when instances share the work (<see cref="Postgres.PostgresForwardOutbox"/>). Unlike the
+/// tables in PostgreSQL when instances share the work (<c>PostgresForwardOutbox</c> (Postcall.PostgreSql)). Unlike the
 /// index it is no cache: nothing rebuilds it. Every failure of its engine is an <see cref="OutboxUnavailableException"/>.
 /// </summary>
 internal interface IForwardOutbox : IAsyncDisposable

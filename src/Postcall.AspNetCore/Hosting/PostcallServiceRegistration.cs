@@ -4,7 +4,7 @@ using Postcall.Forwarding;
 using Postcall.Http;
 using Postcall.Index;
 using Postcall.Observability;
-using Postcall.Postgres;
+using Postcall.Coordination;
 using Postcall.Storage;
 
 namespace Postcall.Hosting;

@@ -101,10 +101,10 @@ internal sealed record PostcallSettings
     public bool TunnelInspect { get; init; }
 
     /// <summary>PostgreSQL for the index and coordination (<c>POSTCALL_DATABASE_URL</c>); null: SQLite beside the payloads.</summary>
-    public Npgsql.NpgsqlConnectionStringBuilder? DatabaseUrl { get; init; }
+    public string? DatabaseUrl { get; init; }
 
     /// <summary>The bucket payloads go to (<c>POSTCALL_STORAGE_URL</c>); null: files under <see cref="PayloadPath"/>.</summary>
-    public Storage.S3.S3Location? StorageUrl { get; init; }
+    public string? StorageUrl { get; init; }
 
     /// <summary>Both engines shared: several instances may serve the same calls.</summary>
     public bool IsShared => DatabaseUrl is not null && StorageUrl is not null;
@@ -112,7 +112,8 @@ internal sealed record PostcallSettings
     /// <summary>How long <c>--tunnel</c> waits for ngrok's public URL.</summary>
     public TimeSpan TunnelTimeout { get; init; } = TimeSpan.FromSeconds(DefaultTunnelTimeoutSeconds);
 
-    public static PostcallSettings Load(Func<string, string?> read)
+    /// <param name="engines">The shared engines the app has: each checks its own setting (a URL it alone can parse).</param>
+    public static PostcallSettings Load(Func<string, string?> read, IEnumerable<ISharedEngine>? engines = null)
     {
         ArgumentNullException.ThrowIfNull(read);
         var errors = new List<string>();
@@ -141,8 +142,8 @@ internal sealed record PostcallSettings
             LogFormat = ParseLogFormat(read("LOG_FORMAT"), errors),
             MinFreeBytes = ParsePositive(read(MinFreeBytesVariable), MinFreeBytesVariable, DefaultMinFreeBytes, "whole number of bytes", errors),
             TunnelTimeout = TimeSpan.FromSeconds(ParsePositive(read(TunnelTimeoutVariable), TunnelTimeoutVariable, DefaultTunnelTimeoutSeconds, "whole number of seconds", errors)),
-            DatabaseUrl = ParseDatabaseUrl(read(DatabaseUrlVariable), errors),
-            StorageUrl = ParseStorageUrl(read(StorageUrlVariable), errors),
+            DatabaseUrl = CheckEngineSetting(DatabaseUrlVariable, read(DatabaseUrlVariable), engines, errors),
+            StorageUrl = CheckEngineSetting(StorageUrlVariable, read(StorageUrlVariable), engines, errors),
         };
 
         if (settings.PayloadPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
@@ -153,37 +154,27 @@ internal sealed record PostcallSettings
         return errors.Count == 0 ? settings : throw new SettingsException(errors);
     }
 
-    private static Npgsql.NpgsqlConnectionStringBuilder? ParseDatabaseUrl(string? value, List<string> errors)
+    /// <summary>A shared engine's setting, checked by the engine that takes it; an error when the app has none.</summary>
+    private static string? CheckEngineSetting(string variable, string? value, IEnumerable<ISharedEngine>? engines, List<string> errors)
     {
-        if (NonEmpty(value) is null)
+        if (NonEmpty(value) is not { } set)
         {
             return null;
         }
 
-        // The problem never quotes the value: it may hold a password.
-        if (!Postgres.PostgresUrl.TryParse(value, out var builder, out var problem))
+        if (engines?.FirstOrDefault(e => e.Variable == variable) is not { } engine)
         {
-            errors.Add($"{DatabaseUrlVariable} {problem}; use postgres://user:password@host:5432/database or an Npgsql connection string.");
+            errors.Add(MissingEngine.Message(variable));
             return null;
         }
 
-        return builder;
-    }
-
-    private static Storage.S3.S3Location? ParseStorageUrl(string? value, List<string> errors)
-    {
-        if (NonEmpty(value) is null)
+        if (engine.Check(set) is { } problem)
         {
+            errors.Add(problem);
             return null;
         }
 
-        if (!Storage.S3.S3Location.TryParse(value, out var location, out var problem))
-        {
-            errors.Add($"{StorageUrlVariable} {problem}.");
-            return null;
-        }
-
-        return location;
+        return set;
     }
 
     /// <summary>A comma-separated list of secrets or keys, blanks and surrounding spaces dropped.</summary>

@@ -5,7 +5,7 @@ namespace Postcall.Index;
 /// <summary>
 /// The index of stored conversations: filters, full-text search, pages. Two implementations: SQLite beside the files,
 /// a cache rebuilt from the store whenever in doubt (<see cref="Sqlite.SqliteConversationIndex"/>); and PostgreSQL,
-/// shared by every instance and written as part of each commit (<see cref="Postgres.PostgresConversationIndex"/>).
+/// shared by every instance and written as part of each commit (<c>PostgresConversationIndex</c> (Postcall.PostgreSql)).
 /// Every failure is an <see cref="IndexUnavailableException"/>; no SQL or driver type crosses this seam.
 /// </summary>
 internal interface IConversationIndex

@@ -1,5 +1,4 @@
 using Postcall.Hosting;
-using Postcall.Index.Postgres;
 using Postcall.Index.Sqlite;
 
 namespace Postcall.Index;
@@ -7,17 +6,16 @@ namespace Postcall.Index;
 internal static class IndexServices
 {
     /// <summary>
-    /// The conversation index: PostgreSQL when <c>POSTCALL_DATABASE_URL</c> is set (shared by instances, part of each
-    /// commit), else a SQLite file in this process's local state (a cache of the store).
+    /// The conversation index: the shared engine's when <c>POSTCALL_DATABASE_URL</c> is set (Postcall.PostgreSql: shared
+    /// by instances, part of each commit), else a SQLite file in this process's local state (a cache of the store).
     /// </summary>
     public static IServiceCollection AddConversationIndex(this IServiceCollection services)
     {
         services.AddSingleton(sp => new SqliteIndexFile(SqliteIndexFile.PathUnder(sp.GetRequiredService<PostcallSettings>().PayloadPath)));
         services.AddSingleton<SqliteConversationIndex>();
-        services.AddSingleton<PostgresConversationIndex>();
-        services.AddSingleton<IConversationIndex>(sp => sp.GetRequiredService<PostcallSettings>().DatabaseUrl is null
+        services.AddSingleton(sp => sp.GetRequiredService<PostcallSettings>().DatabaseUrl is null
             ? sp.GetRequiredService<SqliteConversationIndex>()
-            : sp.GetRequiredService<PostgresConversationIndex>());
+            : sp.GetRequiredService<ISharedDatabaseEngine>().CreateIndex(sp));
         // Either one opens (or migrates) and catches up in the background.
         services.AddSingleton<IHostedService>(sp => (IHostedService)sp.GetRequiredService<IConversationIndex>());
         return services;

@@ -2,7 +2,7 @@ namespace Postcall.Storage;
 
 /// <summary>
 /// Where payloads live: files under a root (<see cref="Files.FilePayloadStore"/>) or objects in an S3-compatible
-/// bucket (<see cref="S3.S3PayloadStore"/>), laid out alike as <c>&lt;cid&gt;/&lt;cid&gt;_&lt;kind&gt;</c>. Every
+/// bucket (<c>S3PayloadStore</c>, Postcall.S3), laid out alike as <c>&lt;cid&gt;/&lt;cid&gt;_&lt;kind&gt;</c>. Every
 /// failure of the medium is a <see cref="StorageException"/>; no path, key or SDK type crosses this seam.
 /// </summary>
 internal interface IPayloadStore : IDisposable

@@ -1,10 +1,10 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Postcall.Hosting;
 using Postcall.Index;
-using Postcall.Index.Postgres;
 using Postcall.Index.Sqlite;
 using Postcall.Postgres;
 using Postcall.Storage;
+using Postcall.Storage.Files;
+using Postcall.Storage.S3;
 
 namespace Postcall.Cli;
 
@@ -15,7 +15,7 @@ internal static class CliEngines
     {
         try
         {
-            return PostcallSettings.Load(environment.Get);
+            return PostcallSettings.Load(environment.Get, [new S3StorageEngine(), new PostgresEngine()]);
         }
         catch (SettingsException e)
         {
@@ -23,16 +23,18 @@ internal static class CliEngines
         }
     }
 
-    public static IPayloadStore Store(CliEnvironment environment, PostcallSettings settings) => StorageServices.Create(settings, environment.Get);
+    public static IPayloadStore Store(CliEnvironment environment, PostcallSettings settings) => settings.StorageUrl is null
+        ? new FilePayloadStore(settings.PayloadPath)
+        : S3StorageEngine.Create(settings, environment.Get);
 
     /// <summary>Runs a rebuild of the configured index from <paramref name="store"/>: PostgreSQL's under its lease, or the SQLite file's.</summary>
     public static async Task<(RebuildReport Report, string Location, string? Replaced)> RebuildAsync(PostcallSettings settings, IPayloadStore store,
         CancellationToken cancellationToken)
     {
-        if (settings.DatabaseUrl is { } database)
+        if (settings.DatabaseUrl is not null)
         {
-            await using var postgres = new PostgresDatabase(database);
-            var index = new PostgresConversationIndex(postgres, store, new PostgresJobLeases(postgres), NullLogger<PostgresConversationIndex>.Instance);
+            await using var postgres = PostgresEngine.Database(settings);
+            var index = PostgresEngine.Index(postgres, store);
             try
             {
                 return (await index.RebuildAsync(everything: true, cancellationToken), index.Location, null);

@@ -1,11 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
 using Postcall.Coordination;
 using Postcall.Hosting;
 using Postcall.Index;
-using Postcall.Index.Postgres;
 using Postcall.Postgres;
 using Postcall.Storage;
 using Postcall.Storage.Files;
@@ -38,7 +36,7 @@ internal static class MigrateCommand
             }
 
             var settings = CliEngines.Settings(environment);
-            if (settings.StorageUrl is not { } location || settings.DatabaseUrl is not { } database)
+            if (settings.StorageUrl is null || settings.DatabaseUrl is null)
             {
                 throw new CliException($"Set both {PostcallSettings.StorageUrlVariable} and {PostcallSettings.DatabaseUrlVariable} (environment or .env) to migrate to shared engines.");
             }
@@ -60,8 +58,8 @@ internal static class MigrateCommand
             }
 
             using var target = (S3PayloadStore)CliEngines.Store(environment, settings);
-            await using var postgres = new PostgresDatabase(database);
-            var index = new PostgresConversationIndex(postgres, target, new LocalJobLeases(), NullLogger<PostgresConversationIndex>.Instance);
+            await using var postgres = PostgresEngine.Database(settings);
+            var index = PostgresEngine.Index(postgres, target, new LocalJobLeases());
             var run = new Migration(source, target, index, result.InvocationConfiguration.Output);
             result.InvocationConfiguration.Output.WriteLine($"Copying {source.Root} to {target.Location}, indexing in {postgres.Location} ...");
             try

@@ -14,4 +14,13 @@ public sealed class CorePackageTests
             || r.StartsWith("Microsoft.Extensions", StringComparison.Ordinal) || r.StartsWith("Npgsql", StringComparison.Ordinal)
             || r.StartsWith("AWSSDK", StringComparison.Ordinal) || r.StartsWith("Microsoft.Data.Sqlite", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void The_aspnetcore_package_references_neither_engines_sdk()
+    {
+        var references = typeof(Postcall.PostcallOptions).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        Assert.Contains("Postcall.ElevenLabs", references);
+        Assert.DoesNotContain(references, r => r.StartsWith("Npgsql", StringComparison.Ordinal) || r.StartsWith("AWSSDK", StringComparison.Ordinal));
+    }
 }

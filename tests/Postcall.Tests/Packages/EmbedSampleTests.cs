@@ -34,6 +34,9 @@ public sealed class EmbedSampleTests : IDisposable
         Assert.Contains($"\"Postcall.AspNetCore/{version}\"", assets, StringComparison.Ordinal);
         Assert.Contains($"\"Postcall.ElevenLabs/{version}\"", assets, StringComparison.Ordinal);
         Assert.DoesNotContain("\"type\": \"project\"", assets, StringComparison.Ordinal);
+        // An app on files and SQLite pulls in neither engine's SDK.
+        Assert.DoesNotContain("AWSSDK", assets, StringComparison.Ordinal);
+        Assert.DoesNotContain("Npgsql", assets, StringComparison.Ordinal);
 
         var app = Path.Combine(_work.FullName, "app");
         Directory.CreateDirectory(app);

@@ -125,6 +125,22 @@ public sealed class EmbeddedAppTests : IAsyncDisposable
         Assert.True(errorBody.RootElement.TryGetProperty("error_code", out _));
     }
 
+    [Theory]
+    [InlineData("POSTCALL_STORAGE_URL", "s3://calls", "add the Postcall.S3 package and call services.AddPostcallS3()")]
+    [InlineData("POSTCALL_DATABASE_URL", "postgres://postcall@127.0.0.1:5432/calls", "add the Postcall.PostgreSql package and call services.AddPostcallPostgreSql()")]
+    public void A_shared_engines_setting_without_its_package_stops_the_start_and_says_what_to_add(string variable, string value, string advice)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        services.AddPostcall(o => o.Settings[variable] = value);
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<Postcall.Hosting.SettingsException>(() => provider.GetRequiredService<Postcall.Hosting.PostcallSettings>());
+
+        Assert.Contains(advice, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(value, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Adding_postcall_sets_nothing_of_the_apps_own()
     {
