@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "audio" => await AudioRun.RunAsync(new Uri(Arg(args, "--url")), int.Parse(Arg(args, "--mb"), System.Globalization.CultureInfo.InvariantCulture), Arg(args, "--secret"), int.Parse(Arg(args, "--pid"), System.Globalization.CultureInfo.InvariantCulture), Arg(args, "--work")),
     "anchor" => await AnchorRun.RunAsync(int.Parse(Arg(args, "--port"), System.Globalization.CultureInfo.InvariantCulture), Arg(args, "--secret"), Arg(args, "--dir")),
     "receiver" => await ReceiverRun.RunAsync(int.Parse(Arg(args, "--port"), System.Globalization.CultureInfo.InvariantCulture)),
+    "embedded" => await EmbeddedRun.RunAsync(int.Parse(Arg(args, "--port"), System.Globalization.CultureInfo.InvariantCulture), Arg(args, "--secret"), Arg(args, "--dir"), Arg(args, "--handler") == "no-op"),
     "startup" => await StartupRun.RunAsync(Arg(args, "--service"), int.Parse(Arg(args, "--runs"), System.Globalization.CultureInfo.InvariantCulture), Arg(args, "--work")),
     _ => Usage(),
 };
@@ -20,6 +21,6 @@ static string Arg(string[] args, string name)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: postcall-bench disk-probe|requests|audio|anchor|receiver|startup [options]; see bench/run");
+    Console.Error.WriteLine("usage: postcall-bench disk-probe|requests|audio|anchor|receiver|embedded|startup [options]; see bench/run");
     return 2;
 }

@@ -3,8 +3,10 @@ namespace Postcall.Handlers;
 /// <summary>Which delivery, and which attempt at it, a handler is called for.</summary>
 public sealed class PostCallHandlerContext
 {
-    internal PostCallHandlerContext(string handlerName, string conversationId, string kind, string deliveryId, int attempt, bool isReplay)
+    internal PostCallHandlerContext(string handlerName, string conversationId, string kind, string deliveryId, int attempt, bool isReplay,
+        DateTimeOffset recordedAt)
     {
+        RecordedAt = recordedAt;
         HandlerName = handlerName;
         ConversationId = conversationId;
         Kind = kind;
@@ -33,6 +35,12 @@ public sealed class PostCallHandlerContext
     /// by a crash or a stop is not counted (nothing recorded its outcome): the next one has the same number.
     /// </summary>
     public int Attempt { get; }
+
+    /// <summary>
+    /// When the delivery was recorded for this handler: the commit that stored the call, or the replay that made it.
+    /// Now less this is how far behind the handler is.
+    /// </summary>
+    public DateTimeOffset RecordedAt { get; }
 
     /// <summary>Whether someone asked for it again (a replay of the call, or of dead deliveries) rather than it arriving.</summary>
     public bool IsReplay { get; }

@@ -63,6 +63,7 @@ public sealed class HandlerTests(SharedEngines engines)
             Assert.Equal(Name, call.Context.HandlerName);
             Assert.Equal(1, call.Context.Attempt);
             Assert.False(call.Context.IsReplay);
+            Assert.InRange(call.Context.RecordedAt, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow);
             // The delivery id is the forward's: what the API lists for it, delivered.
             var forward = Assert.Single(await host.ForwardsAsync(call.Event.ConversationId, f => ForwardingHost.AllHaveStatus(f, "delivered")));
             Assert.Equal(call.Context.DeliveryId, forward.GetProperty("id").GetString());
@@ -74,6 +75,27 @@ public sealed class HandlerTests(SharedEngines engines)
         // Time for a second call, if any were made.
         await Task.Delay(1500, TestContext.Current.CancellationToken);
         Assert.Equal(4, log.Calls.Count);
+    }
+
+    [Fact]
+    public async Task In_shared_mode_each_delivery_reaches_the_handler_of_one_instance_once()
+    {
+        var log = new HandlerLog { Delay = TimeSpan.FromMilliseconds(20) };
+        var settings = await EngineSettingsAsync(shared: true);
+        await using var first = await ForwardingHost.StartAsync(fromEnvironment: false, settings: settings, services: s => Recorder(s, log));
+        await using var second = await ForwardingHost.StartAsync(fromEnvironment: false, settings: settings, services: s => Recorder(s, log));
+
+        const int Calls = 30;
+        await Parallel.ForEachAsync(Enumerable.Range(0, Calls), new ParallelOptions { MaxDegreeOfParallelism = 6, CancellationToken = TestContext.Current.CancellationToken },
+            async (i, _) => Assert.Equal(HttpStatusCode.OK, (await (i % 2 == 0 ? first : second).DeliverAsync(Deliveries.Transcription($"hnd-two-{i:D2}"))).Status));
+
+        await log.WaitForAsync(Calls);
+        // Time for a second call of any of them, were one to be made.
+        await Task.Delay(2000, TestContext.Current.CancellationToken);
+        var calls = log.Calls.ToArray();
+        Assert.Equal(Calls, calls.Length);
+        Assert.Equal(Calls, calls.Select(c => c.Context.DeliveryId).Distinct().Count());
+        Assert.Equal(Calls, calls.Select(c => c.Event.ConversationId).Distinct().Count());
     }
 
     [Fact]
