@@ -1,5 +1,6 @@
 using Embed;
 using Microsoft.EntityFrameworkCore;
+using Postcall.Calls;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -27,6 +28,12 @@ app.MapPost("/custom-endpoint", (HttpContext context) => Results.Json(new Dictio
     ["request_id"] = context.TraceIdentifier,
     ["data"] = new Dictionary<string, object>(),
 }));
+
+// An endpoint of the app's own that reads stored calls through Postcall's archive, whatever the engines.
+app.MapGet("/calls/{id}/summary", async (string id, ICallArchive calls, CancellationToken cancellationToken) =>
+    await calls.GetAsync(id, cancellationToken) is { } call
+        ? Results.Ok(new { call.Summary.ConversationId, call.Summary.Status, Summary = call.Transcription?.Data.Analysis?.TranscriptSummary })
+        : Results.NotFound());
 
 // What the handler kept, for a look in the browser.
 app.MapGet("/handled-calls", async (CallsDb db, CancellationToken cancellationToken) =>

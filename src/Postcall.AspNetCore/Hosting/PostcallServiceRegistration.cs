@@ -37,6 +37,7 @@ internal static class PostcallServiceRegistration
         });
         services.AddConversationIndex();
         services.AddConversationApi();
+        services.AddSingleton<Calls.ICallArchive, Calls.CallArchive>();
         services.AddCrossOrigin();
         services.AddPostcallReadiness();
         return services;

@@ -11,6 +11,7 @@ namespace Postcall.Tests.Packages;
 /// package cached by an earlier run can stand in), run as a child process, killed outright while its handler works,
 /// and started again: every call reaches its table once, and the interrupted one is tried again.
 /// </summary>
+[Trait("Needs", "pack")]
 public sealed class EmbedSampleTests : IDisposable
 {
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("postcall-embed-");
@@ -70,6 +71,13 @@ public sealed class EmbedSampleTests : IDisposable
             Assert.Equal("Custom endpoint worked", envelope.RootElement.GetProperty("message").GetString());
             Assert.False(string.IsNullOrEmpty(envelope.RootElement.GetProperty("request_id").GetString()));
             Assert.Equal(JsonValueKind.Object, envelope.RootElement.GetProperty("data").ValueKind);
+
+            // The app's own endpoint reads the stored call through Postcall's archive (in the app's own JSON).
+            using var summary = JsonDocument.Parse(await client.GetStringAsync(new Uri("/calls/embed-transcription/summary", UriKind.Relative), Cancel));
+            Assert.Equal("embed-transcription", summary.RootElement.GetProperty("conversationId").GetString());
+            Assert.Equal("done", summary.RootElement.GetProperty("status").GetString());
+            using var missing = await client.GetAsync(new Uri("/calls/no-such-call/summary", UriKind.Relative), Cancel);
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
 
             first.Process.Kill();
             await first.Process.WaitForExitAsync(Cancel);
