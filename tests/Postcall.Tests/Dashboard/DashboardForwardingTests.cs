@@ -6,6 +6,7 @@ using Postcall.Tests.Support;
 namespace Postcall.Tests.Dashboard;
 
 /// <summary>Forwarding in the dashboard, in real headless Chromium: where a call went, its attempts, replay, and the Destinations page.</summary>
+[Trait("Needs", "browser")]
 public sealed class DashboardForwardingTests : IAsyncLifetime
 {
     private const string AdminKey = "dashboard-admin-key-4e1b7a";

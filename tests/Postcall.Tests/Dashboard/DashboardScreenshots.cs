@@ -7,6 +7,7 @@ namespace Postcall.Tests.Dashboard;
 /// writes them there. The pictures in docs/images are made with
 /// <c>POSTCALL_SCREENSHOTS_DIR=$PWD/docs/images dotnet test tests/Postcall.Tests --filter DashboardScreenshots</c>.
 /// </summary>
+[Trait("Needs", "browser")]
 public sealed class DashboardScreenshots(DashboardHost host) : IClassFixture<DashboardHost>
 {
     [Fact]

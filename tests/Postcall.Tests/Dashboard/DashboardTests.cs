@@ -4,6 +4,7 @@ using Postcall.Tests.Support;
 namespace Postcall.Tests.Dashboard;
 
 /// <summary>The dashboard in real headless Chromium against the real service: what a person does with it.</summary>
+[Trait("Needs", "browser")]
 public sealed class DashboardTests(DashboardHost host) : IClassFixture<DashboardHost>
 {
     private static ILocator Conversations(IPage page) => page.GetByTestId("conversation");

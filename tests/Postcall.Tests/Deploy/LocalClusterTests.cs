@@ -13,6 +13,7 @@ namespace Postcall.Tests.Deploy;
 /// nginx): one instance killed with SIGKILL under load loses nothing it acknowledged, the cluster keeps serving, the
 /// script starts the dead instance again, and Ctrl+C says plainly what it deletes.
 /// </summary>
+[Trait("Needs", "nginx")]
 public sealed class LocalClusterTests
 {
     private const string Key = "local-cluster-test-key-5a1f";

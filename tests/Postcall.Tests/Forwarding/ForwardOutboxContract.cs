@@ -313,6 +313,7 @@ public sealed class SqliteForwardOutboxContract : ForwardOutboxContract
     }
 }
 
+[Trait("Needs", "engines")]
 public sealed class PostgresForwardOutboxContract(SharedEngines engines) : ForwardOutboxContract
 {
     private readonly List<PostgresDatabase> _databases = [];

@@ -32,6 +32,7 @@ public sealed class HandlerTests(SharedEngines engines)
 
     [Theory]
     [MemberData(nameof(BothEngines))]
+    [Trait("Needs", "engines")]
     public async Task Each_stored_call_reaches_the_handler_once_as_its_typed_event(bool shared)
     {
         var log = new HandlerLog();
@@ -78,6 +79,7 @@ public sealed class HandlerTests(SharedEngines engines)
     }
 
     [Fact]
+    [Trait("Needs", "engines")]
     public async Task In_shared_mode_each_delivery_reaches_the_handler_of_one_instance_once()
     {
         var log = new HandlerLog { Delay = TimeSpan.FromMilliseconds(20) };

@@ -202,6 +202,7 @@ public sealed class SqliteConversationIndexContract : ConversationIndexContract
     }
 }
 
+[Trait("Needs", "engines")]
 public sealed class PostgresConversationIndexContract(SharedEngines engines) : ConversationIndexContract
 {
     private PostgresDatabase? _database;

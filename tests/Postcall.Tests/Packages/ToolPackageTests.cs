@@ -7,6 +7,7 @@ namespace Postcall.Tests.Packages;
 /// The service and its CLI as the .NET tool Postcall.Tool: packed under a version of this run's own, installed with
 /// <c>dotnet tool install</c>, and run through the <c>postcall</c> command it installs, as a user would.
 /// </summary>
+[Trait("Needs", "pack")]
 public sealed class ToolPackageTests : IDisposable
 {
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("postcall-tool-");

@@ -12,6 +12,7 @@ namespace Postcall.Tests.Reliability;
 /// A redeploy loses nothing: on SIGTERM the service refuses new connections, lets a delivery already arriving finish
 /// (a large recording included) within POSTCALL_SHUTDOWN_TIMEOUT, answers it 200, then exits.
 /// </summary>
+[Trait("Needs", "engines")]
 public sealed class GracefulShutdownTests(SharedEngines engines) : IDisposable
 {
     private readonly string _workDir = Directory.CreateTempSubdirectory("postcall-drain-").FullName;

@@ -12,6 +12,7 @@ namespace Postcall.Tests.Reliability;
 /// the background while it is still being written, so the fsync before its 200 finds little left to do; and that
 /// fsync still comes before the rename. The stored recording is byte for byte the one sent.
 /// </summary>
+[Trait("Needs", "strace")]
 public sealed partial class RecordingOnDiskTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using Postcall.Tests.Support;
 
 namespace Postcall.Tests.Reliability;
 
+[Trait("Needs", "strace")]
 public sealed class StraceCallTests
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace Postcall.Tests.Reliability;
 /// rename; the rename onto the payload's name; a flush of the rename (a <c>syncfs</c>, or <c>fsync</c>s of the
 /// conversation folder and the root) begun after it and finished before the 200 left. A duplicate's 200 is held to the rename of the copy it matched. Flushes must also be shared.
 /// </summary>
+[Trait("Needs", "strace")]
 public sealed partial class WriteOrderTests(ITestOutputHelper output)
 {
     [Fact]

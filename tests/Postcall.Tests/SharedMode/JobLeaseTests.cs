@@ -5,6 +5,7 @@ using Postcall.Tests.Support;
 namespace Postcall.Tests.SharedMode;
 
 /// <summary>Background jobs run on one instance at a time, and another takes over when the holder is gone.</summary>
+[Trait("Needs", "engines")]
 public sealed class JobLeaseTests(SharedEngines engines)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

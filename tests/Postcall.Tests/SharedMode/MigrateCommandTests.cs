@@ -10,6 +10,7 @@ using Postcall.Tests.Support;
 namespace Postcall.Tests.SharedMode;
 
 /// <summary><c>postcall migrate --to-shared</c>: a folder of calls moves to the bucket and the database, resumably.</summary>
+[Trait("Needs", "engines")]
 public sealed class MigrateCommandTests(SharedEngines engines) : IDisposable
 {
     private const string Key = "migrate-test-key-31f0a9";

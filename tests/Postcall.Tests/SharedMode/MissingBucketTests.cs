@@ -7,6 +7,7 @@ namespace Postcall.Tests.SharedMode;
 /// A bucket that does not exist (a typo in <c>POSTCALL_STORAGE_URL</c>, a bucket not made yet): start-up says the
 /// bucket cannot be read, with the store's reason, not that the index needs a <c>postcall reindex</c>.
 /// </summary>
+[Trait("Needs", "engines")]
 public sealed class MissingBucketTests(SharedEngines engines) : IDisposable
 {
     private readonly string _workDir = Directory.CreateTempSubdirectory("postcall-nobucket-").FullName;

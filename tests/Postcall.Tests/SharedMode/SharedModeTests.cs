@@ -14,6 +14,7 @@ using Postcall.Tests.Support;
 namespace Postcall.Tests.SharedMode;
 
 /// <summary>Two instances in memory on one real PostgreSQL and one real S3-compatible bucket: every guarantee holds across them.</summary>
+[Trait("Needs", "engines")]
 public sealed class SharedModeTests(SharedEngines engines) : IAsyncLifetime
 {
     private const string Key = "shared-mode-test-key-7c1d";

@@ -6,6 +6,7 @@ using Postcall.Tests.Support;
 namespace Postcall.Tests.SharedMode;
 
 /// <summary>Two real instances on one PostgreSQL and one bucket share the forwarding work: each forward is sent once.</summary>
+[Trait("Needs", "engines")]
 public sealed class TwoInstanceForwardingTests(SharedEngines engines) : ReceiverTests("two-forward")
 {
     [Fact]

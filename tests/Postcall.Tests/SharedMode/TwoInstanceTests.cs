@@ -12,6 +12,7 @@ namespace Postcall.Tests.SharedMode;
 /// Two real instances, as a user runs them: child processes on one host (same working folder, so each takes its own
 /// local state), one PostgreSQL, one bucket. One is killed with SIGKILL under load; nothing acknowledged is lost.
 /// </summary>
+[Trait("Needs", "engines")]
 public sealed class TwoInstanceTests(SharedEngines engines) : IDisposable
 {
     private const string Key = "two-instance-test-key-0d9e";

@@ -206,6 +206,7 @@ public sealed class FilePayloadStoreContract : PayloadStoreContract
     }
 }
 
+[Trait("Needs", "engines")]
 public sealed class S3PayloadStoreContract(SharedEngines engines) : PayloadStoreContract
 {
     private readonly string _local = Directory.CreateTempSubdirectory("postcall-contract-s3-").FullName;
