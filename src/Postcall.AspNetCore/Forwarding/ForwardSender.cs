@@ -123,15 +123,13 @@ internal sealed class ForwardSender(IHttpClientFactory clients, IPayloadStore st
         var expires = (time.GetUtcNow() + MediaTokens.Lifetime).ToUnixTimeSeconds();
         return ForwardBody.Small(writer =>
         {
-            writer.WriteString("type", ElevenLabs.PostCallClassifier.AudioType);
-            writer.WriteNumber("event_timestamp", eventTimestamp);
-            writer.WriteStartObject("data");
-            writer.WriteString("agent_id", forward.AgentId);
-            writer.WriteString("conversation_id", forward.ConversationId.Value);
+            // The envelope's own shape, with a link where the recording would be.
+            ElevenLabs.AudioEnvelope.WriteStart(writer, forward.ConversationId.Value, forward.AgentId, eventTimestamp);
             writer.WriteString("audio_url", link);
             writer.WriteNumber("audio_url_expires_at", expires);
             writer.WriteNumber("audio_bytes", payload.Length);
             writer.WriteString("audio_content_type", "audio/mpeg");
+            writer.WriteEndObject();
             writer.WriteEndObject();
         });
     }

@@ -83,6 +83,20 @@ public sealed class EventModelTests
     }
 
     [Fact]
+    public async Task The_audio_envelope_around_a_recording_is_byte_for_byte_the_one_elevenlabs_sends()
+    {
+        var envelope = new AudioEnvelope("abc", "xyz", 1739537319);
+        using var body = new MemoryStream();
+        await using var mp3 = File.OpenRead(Fixtures.PathOf("sample_call.mp3"));
+
+        var read = await envelope.WriteAsync(mp3, chunk => body.WriteAsync(chunk, TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
+
+        Assert.Equal(mp3.Length, read);
+        Assert.Equal(Fixtures.Bytes("post_call_audio.json"), body.ToArray());
+        Assert.Equal(body.Length, envelope.LengthAround(mp3.Length));
+    }
+
+    [Fact]
     public void Fields_and_enumeration_values_added_later_are_kept_not_refused()
     {
         var json = JsonNode.Parse(Fixtures.Bytes("post_call_transcription.json"))!;

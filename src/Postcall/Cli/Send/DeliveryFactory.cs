@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Buffers.Text;
 using System.Text;
 using System.Text.Json.Nodes;
 using Postcall.Storage;
@@ -65,25 +63,11 @@ internal sealed class DeliveryFactory(TimeProvider time, FileInfo? audioFile, st
 
     private OutgoingDelivery AudioEnvelope(string conversationId)
     {
-        // Serialized with an empty full_audio, then split around it: the base64 streams in between.
-        var envelope = new JsonObject
-        {
-            ["type"] = "post_call_audio",
-            ["event_timestamp"] = Now,
-            ["data"] = new JsonObject { ["agent_id"] = "xyz", ["conversation_id"] = conversationId, ["full_audio"] = string.Empty },
-        }.ToJsonString();
-        var cut = envelope.IndexOf("\"full_audio\":\"", StringComparison.Ordinal) + "\"full_audio\":\"".Length;
-        var prefix = Encoding.UTF8.GetBytes(envelope[..cut]);
-        var suffix = Encoding.UTF8.GetBytes(envelope[cut..]);
+        var envelope = new ElevenLabs.AudioEnvelope(conversationId, "xyz", Now);
         return new OutgoingDelivery(PayloadKind.Audio, conversationId, "application/json", async (target, ct) =>
         {
-            await target.WriteAsync(prefix, ct);
-            await using (var mp3 = OpenAudio())
-            {
-                await WriteBase64Async(mp3, target, ct);
-            }
-
-            await target.WriteAsync(suffix, ct);
+            await using var mp3 = OpenAudio();
+            await envelope.WriteAsync(mp3, chunk => target.WriteAsync(chunk, ct), ct);
         }, null);
     }
 
@@ -107,26 +91,4 @@ internal sealed class DeliveryFactory(TimeProvider time, FileInfo? audioFile, st
     }
 
     private Stream OpenAudio() => audioFile is null ? SampleAssets.Open("sample_call.mp3") : CliFiles.Open(audioFile);
-
-    private static async Task WriteBase64Async(Stream source, Stream target, CancellationToken cancellationToken)
-    {
-        // A multiple of 3 so only the last block carries padding.
-        const int BlockSize = 48 * 1024;
-        var input = ArrayPool<byte>.Shared.Rent(BlockSize);
-        var output = ArrayPool<byte>.Shared.Rent(Base64.GetMaxEncodedToUtf8Length(BlockSize));
-        try
-        {
-            int read;
-            while ((read = await source.ReadAtLeastAsync(input.AsMemory(0, BlockSize), BlockSize, throwOnEndOfStream: false, cancellationToken)) > 0)
-            {
-                Base64.EncodeToUtf8(input.AsSpan(0, read), output, out _, out var written, isFinalBlock: read < BlockSize);
-                await target.WriteAsync(output.AsMemory(0, written), cancellationToken);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(input);
-            ArrayPool<byte>.Shared.Return(output);
-        }
-    }
 }
