@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -26,9 +25,9 @@ public sealed class EmbedSampleTests : IDisposable
         var build = Path.Combine(_work.FullName, "build");
         var sample = Path.Combine(_work.FullName, "sample");
         // Separate build folders: a test beside this one may be building the same projects.
-        await RunAsync("pack", Repository.PathOf("src/Postcall.ElevenLabs"), "-c", "Release", "-o", packages, $"-p:Version={version}", "--artifacts-path", build);
-        await RunAsync("pack", Repository.PathOf("src/Postcall.AspNetCore"), "-c", "Release", "-o", packages, $"-p:Version={version}", "--artifacts-path", build);
-        await RunAsync("build", Repository.PathOf("samples/embed"), $"-p:PostcallVersion={version}", $"-p:PostcallPackages={packages}", "--artifacts-path", sample);
+        await Command.RunAsync("dotnet", ["pack", Repository.PathOf("src/Postcall.ElevenLabs"), "-c", "Release", "-o", packages, $"-p:Version={version}", "--artifacts-path", build]);
+        await Command.RunAsync("dotnet", ["pack", Repository.PathOf("src/Postcall.AspNetCore"), "-c", "Release", "-o", packages, $"-p:Version={version}", "--artifacts-path", build]);
+        await Command.RunAsync("dotnet", ["build", Repository.PathOf("samples/embed"), $"-p:PostcallVersion={version}", $"-p:PostcallPackages={packages}", "--artifacts-path", sample]);
 
         // It took Postcall from the packages, not from the repository's projects.
         var assets = await File.ReadAllTextAsync(Path.Combine(sample, "obj", "Embed", "project.assets.json"), Cancel);
@@ -144,22 +143,6 @@ public sealed class EmbedSampleTests : IDisposable
         }
 
         return rows;
-    }
-
-    private static async Task RunAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repository.Root };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync(Cancel);
-        var error = process.StandardError.ReadToEndAsync(Cancel);
-        await process.WaitForExitAsync(Cancel);
-        Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', args)} failed:\n{await output}\n{await error}");
     }
 
     public void Dispose() => _work.Delete(recursive: true);

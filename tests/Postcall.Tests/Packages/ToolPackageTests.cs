@@ -20,9 +20,9 @@ public sealed class ToolPackageTests : IDisposable
         var version = $"0.1.0-tool.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
         var packages = Path.Combine(_work.FullName, "packages");
         var tools = Path.Combine(_work.FullName, "tools");
-        await RunAsync("dotnet", ["pack", Repository.PathOf("src/Postcall"), "-c", "Release", "-o", packages, $"-p:Version={version}",
+        await Command.RunAsync("dotnet", ["pack", Repository.PathOf("src/Postcall"), "-c", "Release", "-o", packages, $"-p:Version={version}",
             "--artifacts-path", Path.Combine(_work.FullName, "build")]);
-        await RunAsync("dotnet", ["tool", "install", "Postcall.Tool", "--tool-path", tools, "--add-source", packages, "--version", version]);
+        await Command.RunAsync("dotnet", ["tool", "install", "Postcall.Tool", "--tool-path", tools, "--add-source", packages, "--version", version]);
         var postcall = Path.Combine(tools, "postcall");
 
         var home = Path.Combine(_work.FullName, "home");
@@ -42,7 +42,7 @@ public sealed class ToolPackageTests : IDisposable
             var line = await output.WaitForAsync(l => l.Contains(Marker, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
             var url = new Uri(line[(line.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..].Trim());
 
-            var sent = await RunAsync(postcall, ["send", "transcription", "--url", new Uri(url, "/webhook/post-call").AbsoluteUri, "--conversation-id", "tool-call-1"],
+            var sent = await Command.RunAsync(postcall, ["send", "transcription", "--url", new Uri(url, "/webhook/post-call").AbsoluteUri, "--conversation-id", "tool-call-1"],
                 new Dictionary<string, string> { ["ELEVENLABS_POST_CALL_HMAC_KEY"] = Fixtures.Secret }, home);
 
             Assert.Contains("200", sent, StringComparison.Ordinal);
@@ -57,29 +57,6 @@ public sealed class ToolPackageTests : IDisposable
         }
 
         Assert.Equal(0, process.ExitCode);
-    }
-
-    private static async Task<string> RunAsync(string program, string[] args, Dictionary<string, string>? environment = null, string? folder = null)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder ?? Repository.Root };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        foreach (var (key, value) in environment ?? [])
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync(Cancel);
-        var error = process.StandardError.ReadToEndAsync(Cancel);
-        await process.WaitForExitAsync(Cancel);
-        var all = await output + await error;
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)} failed:\n{all}");
-        return all;
     }
 
     public void Dispose() => _work.Delete(recursive: true);
