@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Postcall.Hosting;
 
 namespace Postcall.Tests.Support;
@@ -28,7 +29,8 @@ public sealed class KestrelHost : IAsyncDisposable
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
 
-    public static async Task<KestrelHost> StartAsync(Dictionary<string, string?>? settings = null)
+    /// <param name="services">What the app adds to the service's own services, such as its handlers.</param>
+    public static async Task<KestrelHost> StartAsync(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var ownsRoot = settings?.ContainsKey(PostcallSettings.PayloadPathVariable) != true;
         var root = ownsRoot ? Directory.CreateTempSubdirectory("postcall-kestrel-").FullName : settings![PostcallSettings.PayloadPathVariable]!;
@@ -42,6 +44,7 @@ public sealed class KestrelHost : IAsyncDisposable
         });
         builder.Configuration.AddInMemoryCollection(settings ?? []);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapPostcallService();
         await app.StartAsync();
