@@ -30,7 +30,7 @@ internal sealed class S3PayloadStore : IPayloadStore
     private readonly S3Location _location;
     private readonly string _localState;
     private readonly PostcallMetrics? _metrics;
-    private SpoolFolder? _spool;
+    private LocalStateFolder? _spool;
 
     /// <param name="localState">This host's folder for instances' local state; each takes a free numbered slot of it.</param>
     public S3PayloadStore(IAmazonS3 client, S3Location location, string localState, PostcallMetrics? metrics = null)
@@ -46,12 +46,12 @@ internal sealed class S3PayloadStore : IPayloadStore
     /// <summary>How many instances may share one host's local state folder.</summary>
     public const int LocalSlots = 64;
 
-    public SpoolFolder Spool => _spool ?? throw new InvalidOperationException("Initialize the store first.");
+    public LocalStateFolder LocalState => _spool ?? throw new InvalidOperationException("Initialize the store first.");
 
-    public TempPayload CreateTemp() => Spool.CreateTemp();
+    public TempPayload CreateTemp() => LocalState.CreateTemp();
 
     /// <summary>Uploaded, never flushed here: nothing to start early.</summary>
-    public TempPayload CreatePayloadTemp() => Spool.CreateTemp();
+    public TempPayload CreatePayloadTemp() => LocalState.CreateTemp();
 
     public int Initialize()
     {
@@ -60,7 +60,7 @@ internal sealed class S3PayloadStore : IPayloadStore
             return 0;
         }
 
-        _spool = SpoolFolder.TakeFreeSlot(_localState, LocalSlots, out var removed);
+        _spool = LocalStateFolder.TakeFreeSlot(_localState, LocalSlots, out var removed);
         return removed;
     }
 

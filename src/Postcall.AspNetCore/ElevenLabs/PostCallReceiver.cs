@@ -16,7 +16,7 @@ namespace Postcall.ElevenLabs;
 /// reader that decodes a recording as it arrives; decide on the signature, and only then let what was read count;
 /// commit durably. Every early exit removes what it wrote.
 /// </summary>
-internal sealed partial class PostCallReceiver(PostcallSettings settings, IPayloadStore store, UnverifiedSpool unverified, TimeProvider time,
+internal sealed partial class PostCallReceiver(PostcallSettings settings, IPayloadStore store, UnverifiedAdmission unverified, TimeProvider time,
     PostcallMetrics metrics, IConversationIndex index, Forwarding.ForwardIntake forwarding, ILogger<PostCallReceiver> logger)
 {
     /// <summary>Event types this version does not know that it has stored since it started: each is logged once.</summary>
@@ -160,7 +160,7 @@ internal sealed partial class PostCallReceiver(PostcallSettings settings, IPaylo
     /// bounds.
     /// </summary>
     private async Task<Rejection?> ReceiveBodyAsync(HttpContext context, SignatureCheck check, TempPayload spool, PostCallJsonReader? json,
-        UnverifiedSpool.Ticket ticket)
+        UnverifiedAdmission.Ticket ticket)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {

@@ -30,10 +30,10 @@ internal static class PostcallServiceRegistration
         {
             var settings = sp.GetRequiredService<PostcallSettings>();
             var store = sp.GetRequiredService<IPayloadStore>();
-            var spool = new UnverifiedSpool(new SpoolLimits(settings.UnverifiedPerClient, settings.UnverifiedMaxBytes,
-                SpoolLimits.DefaultMaxBodies, settings.MinFreeBytes, SpoolLimits.DefaultWait), () => store.Spool.AvailableFreeSpace());
-            sp.GetRequiredService<PostcallMetrics>().Observe(spool);
-            return spool;
+            var admission = new UnverifiedAdmission(new AdmissionLimits(settings.UnverifiedPerClient, settings.UnverifiedMaxBytes,
+                AdmissionLimits.DefaultMaxBodies, settings.MinFreeBytes, AdmissionLimits.DefaultWait), () => store.LocalState.AvailableFreeSpace());
+            sp.GetRequiredService<PostcallMetrics>().Observe(admission);
+            return admission;
         });
         services.AddConversationIndex();
         services.AddConversationApi();

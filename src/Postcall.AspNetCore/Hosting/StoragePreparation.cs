@@ -20,7 +20,7 @@ internal sealed partial class StoragePreparation(IPayloadStore store, IConversat
             StorageReady(logger, store.Location, removed);
             if (settings.IsShared)
             {
-                SharedMode(logger, store.Location, index.Location, store.Spool.Folder);
+                SharedMode(logger, store.Location, index.Location, store.LocalState.Folder);
             }
             else
             {

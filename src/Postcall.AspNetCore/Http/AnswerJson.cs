@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Postcall.ElevenLabs;
-using Postcall.Generic;
+using Postcall.Observability;
 
 namespace Postcall.Http;
 

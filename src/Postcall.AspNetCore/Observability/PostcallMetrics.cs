@@ -66,11 +66,11 @@ internal sealed class PostcallMetrics
         Interlocked.Read(ref _awaitingAudio) is var calls and >= 0 ? [new Measurement<long>(calls)] : [];
 
     /// <summary>Gauges of what is arriving before its signature is checked: bytes on disk, and bodies.</summary>
-    internal void Observe(ElevenLabs.UnverifiedSpool spool)
+    internal void Observe(ElevenLabs.UnverifiedAdmission admission)
     {
-        _meter.CreateObservableGauge("postcall.unverified.bytes", () => spool.Bytes, "By",
+        _meter.CreateObservableGauge("postcall.unverified.bytes", () => admission.Bytes, "By",
             "Bytes of bodies being received whose signature is not checked yet (bounded by POSTCALL_UNVERIFIED_MAX_BYTES).");
-        _meter.CreateObservableGauge("postcall.unverified.bodies", () => spool.Bodies, "{body}",
+        _meter.CreateObservableGauge("postcall.unverified.bodies", () => admission.Bodies, "{body}",
             "Bodies being received whose signature is not checked yet, waiting ones not counted.");
     }
 

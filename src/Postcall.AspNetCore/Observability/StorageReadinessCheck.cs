@@ -23,9 +23,9 @@ internal sealed class StorageReadinessCheck(IPayloadStore store, PostcallSetting
             return HealthCheckResult.Unhealthy($"conversations cannot be stored in {store.Location}: {e.InnerException?.Message ?? e.Message}");
         }
 
-        var free = store.Spool.AvailableFreeSpace();
+        var free = store.LocalState.AvailableFreeSpace();
         return free < settings.MinFreeBytes
-            ? HealthCheckResult.Unhealthy($"only {free / (1024 * 1024)} MB free for temp files under {store.Spool.Folder}; the floor is {settings.MinFreeBytes / (1024 * 1024)} MB ({PostcallSettings.MinFreeBytesVariable})")
+            ? HealthCheckResult.Unhealthy($"only {free / (1024 * 1024)} MB free for temp files under {store.LocalState.Folder}; the floor is {settings.MinFreeBytes / (1024 * 1024)} MB ({PostcallSettings.MinFreeBytesVariable})")
             : HealthCheckResult.Healthy($"payloads in {store.Location}; {free / (1024 * 1024)} MB free for temp files");
     }
 }

@@ -11,7 +11,7 @@ internal interface IPayloadStore : IDisposable
     string Location { get; }
 
     /// <summary>This process's local state (temp files, its lock), in every mode.</summary>
-    SpoolFolder Spool { get; }
+    LocalStateFolder LocalState { get; }
 
     /// <summary>Takes this process's local state and sweeps what a crash left in it; returns how many temp files.</summary>
     int Initialize();

@@ -1,4 +1,4 @@
-using Postcall.Generic;
+using Postcall.GenericWebhooks;
 using Postcall.Http;
 using Postcall.Observability;
 

@@ -251,7 +251,7 @@ public sealed class S3PayloadStoreContract(SharedEngines engines) : PayloadStore
         await using var inFlight = Store.CreateTemp();
         using var second = new S3PayloadStore(engines.S3Client(), new S3Location(_bucket, "tenant/calls"), _local);
         Assert.Equal(0, second.Initialize());
-        Assert.NotEqual(Store.Spool.Folder, second.Spool.Folder);
+        Assert.NotEqual(Store.LocalState.Folder, second.LocalState.Folder);
         // Its start-up sweep left the first one's body in flight alone.
         Assert.True(File.Exists(inFlight.Path));
     }

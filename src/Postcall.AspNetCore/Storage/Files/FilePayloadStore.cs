@@ -38,7 +38,7 @@ internal sealed class FilePayloadStore : IPayloadStore
         Root = Path.GetFullPath(root, baseDirectory ?? Directory.GetCurrentDirectory());
         StateDirectory = Path.Combine(Root, StateFolderName);
         // The temp files must be on the root's file system: a commit is a rename.
-        Spool = new SpoolFolder(StateDirectory);
+        LocalState = new LocalStateFolder(StateDirectory);
         _displayRoot = root.StartsWith("./", StringComparison.Ordinal) ? root[2..] : root;
     }
 
@@ -49,15 +49,15 @@ internal sealed class FilePayloadStore : IPayloadStore
     /// <summary>The service's own state; hidden, so the root lists only conversations.</summary>
     public string StateDirectory { get; }
 
-    public SpoolFolder Spool { get; }
+    public LocalStateFolder LocalState { get; }
 
-    public TempPayload CreateTemp() => Spool.CreateTemp();
+    public TempPayload CreateTemp() => LocalState.CreateTemp();
 
     /// <summary>
     /// Committed with its own fsync (<see cref="OwnFlushBytes"/> and up): flushed in the background every
     /// <see cref="EarlyFlushBytes"/> as it grows, so that fsync finds little left to write.
     /// </summary>
-    public TempPayload CreatePayloadTemp() => Spool.CreateTemp(EarlyFlushBytes);
+    public TempPayload CreatePayloadTemp() => LocalState.CreateTemp(EarlyFlushBytes);
 
     /// <summary>
     /// Takes the root for this process (<see cref="RootInUseException"/> when another service holds it), creates the
@@ -66,7 +66,7 @@ internal sealed class FilePayloadStore : IPayloadStore
     /// </summary>
     public int Initialize()
     {
-        var removed = Spool.Initialize();
+        var removed = LocalState.Initialize();
         TightenConversationsOnce();
 
         // A readiness probe cut short by a crash.
@@ -160,7 +160,7 @@ internal sealed class FilePayloadStore : IPayloadStore
         // Lets any queued flush finish before the root is given back.
         _flush?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _flush = null;
-        Spool.Dispose();
+        LocalState.Dispose();
     }
 
     public string DirectoryFor(ConversationId id) => Path.Combine(Root, id.Value);

@@ -7,21 +7,21 @@ namespace Postcall.ElevenLabs;
 /// checked, so anyone who can copy the header's shape (a current <c>t</c>, any 64-hex <c>v0</c>) could otherwise fill
 /// the disk. Three bounds:
 /// <list type="bullet">
-/// <item>per client, at most <see cref="SpoolLimits.PerClient"/> bodies spooling at once; a further one waits for a
-/// place (up to <see cref="SpoolLimits.Wait"/>) without its body being read, then is refused. Waiting, not refusing,
+/// <item>per client, at most <see cref="AdmissionLimits.PerClient"/> bodies spooling at once; a further one waits for a
+/// place (up to <see cref="AdmissionLimits.Wait"/>) without its body being read, then is refused. Waiting, not refusing,
 /// is what lets a burst of genuine audio from one sender through: each place frees as a body completes.</item>
-/// <item>overall, at most <see cref="SpoolLimits.MaxBytes"/> unverified bytes and <see cref="SpoolLimits.MaxBodies"/>
+/// <item>overall, at most <see cref="AdmissionLimits.MaxBytes"/> unverified bytes and <see cref="AdmissionLimits.MaxBodies"/>
 /// bodies; past either, a delivery is refused at once.</item>
-/// <item>free space: a body may not bring the disk below <see cref="SpoolLimits.MinFreeBytes"/>.</item>
+/// <item>free space: a body may not bring the disk below <see cref="AdmissionLimits.MinFreeBytes"/>.</item>
 /// </list>
 /// A client is an address; IPv6 clients count by their /64, which one host can fill with addresses. A client whose
 /// signature checked out within the last hour has proven it holds the secret: it may have
 /// <see cref="ProvenFactor"/> times as many bodies arriving, so a burst of ElevenLabs' recordings from one of its
 /// addresses is not held back by the bound meant for strangers.
 /// </summary>
-internal sealed class UnverifiedSpool(SpoolLimits limits, Func<long> freeBytes)
+internal sealed class UnverifiedAdmission(AdmissionLimits limits, Func<long> freeBytes)
 {
-    /// <summary>How many times <see cref="SpoolLimits.PerClient"/> a proven client may have arriving.</summary>
+    /// <summary>How many times <see cref="AdmissionLimits.PerClient"/> a proven client may have arriving.</summary>
     public const int ProvenFactor = 8;
 
     /// <summary>How many bytes may be spooled between two looks at the free space.</summary>
@@ -37,7 +37,7 @@ internal sealed class UnverifiedSpool(SpoolLimits limits, Func<long> freeBytes)
     private int _bodies;
     private long _bytes;
 
-    public SpoolLimits Limits => limits;
+    public AdmissionLimits Limits => limits;
 
     /// <summary>Unverified bytes on disk right now, for the metrics.</summary>
     public long Bytes
@@ -234,20 +234,20 @@ internal sealed class UnverifiedSpool(SpoolLimits limits, Func<long> freeBytes)
     /// <summary>One body's place, and the bytes it holds; disposing gives both back (once verified, or refused).</summary>
     public sealed class Ticket : IDisposable
     {
-        private readonly UnverifiedSpool _spool;
+        private readonly UnverifiedAdmission _admission;
         private readonly IPAddress _key;
         private long _held;
         private long _checkedAt = -FreeSpaceCheckInterval;
         private bool _disposed;
 
-        internal Ticket(UnverifiedSpool spool, IPAddress key)
+        internal Ticket(UnverifiedAdmission admission, IPAddress key)
         {
-            _spool = spool;
+            _admission = admission;
             _key = key;
         }
 
         /// <summary>The body's signature checked out: its client holds the secret.</summary>
-        public void Verified() => _spool.Prove(_key);
+        public void Verified() => _admission.Prove(_key);
 
         /// <summary>Counts <paramref name="bytes"/> more before they are written; null when they may be, else why not.</summary>
         public SpoolRefusal? Reserve(int bytes)
@@ -256,13 +256,13 @@ internal sealed class UnverifiedSpool(SpoolLimits limits, Func<long> freeBytes)
             if (_held + bytes - _checkedAt >= FreeSpaceCheckInterval)
             {
                 _checkedAt = _held + bytes;
-                if (!_spool.HasRoomOnDisk(bytes))
+                if (!_admission.HasRoomOnDisk(bytes))
                 {
                     return SpoolRefusal.LowOnSpace;
                 }
             }
 
-            return _spool.TryReserve(bytes, ref _held) ? null : SpoolRefusal.Busy;
+            return _admission.TryReserve(bytes, ref _held) ? null : SpoolRefusal.Busy;
         }
 
         public void Dispose()
@@ -270,7 +270,7 @@ internal sealed class UnverifiedSpool(SpoolLimits limits, Func<long> freeBytes)
             if (!_disposed)
             {
                 _disposed = true;
-                _spool.Leave(_key, _held);
+                _admission.Leave(_key, _held);
             }
         }
     }
@@ -301,7 +301,7 @@ internal enum SpoolRefusal
 /// <param name="MaxBodies">Bodies all clients together may have spooling at once.</param>
 /// <param name="MinFreeBytes">Free space a body may not bring the disk below.</param>
 /// <param name="Wait">How long a body waits for its client's place before it is refused.</param>
-internal sealed record SpoolLimits(int PerClient, long MaxBytes, int MaxBodies, long MinFreeBytes, TimeSpan Wait)
+internal sealed record AdmissionLimits(int PerClient, long MaxBytes, int MaxBodies, long MinFreeBytes, TimeSpan Wait)
 {
     public const int DefaultPerClient = 8;
     public const long DefaultMaxBytes = 2L * 1024 * 1024 * 1024;

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Postcall.ElevenLabs;
 using Postcall.Http;
 
-namespace Postcall.Generic;
+namespace Postcall.GenericWebhooks;
 
 /// <summary><c>POST /webhook</c> and <c>POST /echo</c>, kept from the earlier service for its users' tests.</summary>
 internal static class GenericEndpoints

@@ -11,7 +11,7 @@ namespace Postcall.Tests.Reliability;
 /// since one reads <c>postcall_unverified_bytes</c>, which another test's bodies would move.
 /// </summary>
 [Collection(nameof(Observability.MeteredTestsRunAlone))]
-public sealed class UnverifiedSpoolTests
+public sealed class UnverifiedAdmissionTests
 {
     private const int Uploads = 30;
     private const int UploadBytes = 20 * 1024 * 1024;
@@ -66,7 +66,7 @@ public sealed class UnverifiedSpoolTests
         Assert.All(statuses, status => Assert.Contains(status, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests }));
         TestContext.Current.TestOutputHelper?.WriteLine($"peak spooled at once: {peak / (1024 * 1024)} MB of {Uploads * UploadBytes / (1024 * 1024)} MB sent");
         long sent = (long)Uploads * UploadBytes;
-        long bound = (long)SpoolLimits.DefaultPerClient * UploadBytes;
+        long bound = (long)AdmissionLimits.DefaultPerClient * UploadBytes;
         Assert.True(peak <= bound, $"{peak / (1024 * 1024)} MB were spooled at once; the bound is {bound / (1024 * 1024)} MB");
         Assert.True(peak < sent / 3, $"{peak / (1024 * 1024)} MB of {sent / (1024 * 1024)} MB sent were spooled at once");
         Assert.Equal(mp3, await File.ReadAllBytesAsync(Path.Combine(service.PayloadRoot, "genuine-during-attack", "genuine-during-attack_audio.mp3"), ct));
@@ -123,7 +123,7 @@ public sealed class UnverifiedSpoolTests
         var ct = TestContext.Current.CancellationToken;
         await using var service = await KestrelHost.StartAsync();
         using var client = service.CreateClient();
-        var recordings = Enumerable.Range(0, SpoolLimits.DefaultPerClient + 4).Select(i =>
+        var recordings = Enumerable.Range(0, AdmissionLimits.DefaultPerClient + 4).Select(i =>
         {
             var mp3 = new byte[4 * 1024 * 1024];
             new Random(i).NextBytes(mp3);
@@ -146,7 +146,7 @@ public sealed class UnverifiedSpoolTests
     [Fact]
     public async Task Past_the_clients_places_a_delivery_waits_and_past_the_wait_it_gets_429()
     {
-        var spool = new UnverifiedSpool(new SpoolLimits(2, 1 << 30, 100, 0, TimeSpan.FromMilliseconds(300)), () => long.MaxValue);
+        var spool = new UnverifiedAdmission(new AdmissionLimits(2, 1 << 30, 100, 0, TimeSpan.FromMilliseconds(300)), () => long.MaxValue);
         var client = IPAddress.Parse("203.0.113.7");
         var ct = TestContext.Current.CancellationToken;
         var first = (await spool.EnterAsync(client, ct)).Ticket!;
@@ -167,7 +167,7 @@ public sealed class UnverifiedSpoolTests
     [Fact]
     public async Task A_client_whose_signature_checked_out_may_have_more_bodies_arriving()
     {
-        var spool = new UnverifiedSpool(new SpoolLimits(2, 1 << 30, 1000, 0, TimeSpan.FromSeconds(5)), () => long.MaxValue);
+        var spool = new UnverifiedAdmission(new AdmissionLimits(2, 1 << 30, 1000, 0, TimeSpan.FromSeconds(5)), () => long.MaxValue);
         var sender = IPAddress.Parse("34.67.146.145");
         var ct = TestContext.Current.CancellationToken;
         var first = (await spool.EnterAsync(sender, ct)).Ticket!;
@@ -180,8 +180,8 @@ public sealed class UnverifiedSpoolTests
         using var third = (await waiting.WaitAsync(TimeSpan.FromSeconds(1), ct)).Ticket;
         Assert.NotNull(third);
         first.Dispose();
-        var more = new List<UnverifiedSpool.Ticket>();
-        for (var i = 0; i < 2 * UnverifiedSpool.ProvenFactor - 2; i++)
+        var more = new List<UnverifiedAdmission.Ticket>();
+        for (var i = 0; i < 2 * UnverifiedAdmission.ProvenFactor - 2; i++)
         {
             more.Add((await spool.EnterAsync(sender, ct)).Ticket!);
         }
@@ -203,7 +203,7 @@ public sealed class UnverifiedSpoolTests
     [Fact]
     public async Task IPv6_clients_count_by_their_slash_64()
     {
-        var spool = new UnverifiedSpool(new SpoolLimits(1, 1 << 30, 100, 0, TimeSpan.FromMilliseconds(50)), () => long.MaxValue);
+        var spool = new UnverifiedAdmission(new AdmissionLimits(1, 1 << 30, 100, 0, TimeSpan.FromMilliseconds(50)), () => long.MaxValue);
         var ct = TestContext.Current.CancellationToken;
         using var first = (await spool.EnterAsync(IPAddress.Parse("2001:db8:1:2::1"), ct)).Ticket!;
         Assert.Equal(SpoolRefusal.ClientBusy, (await spool.EnterAsync(IPAddress.Parse("2001:db8:1:2:ffff::9"), ct)).Refusal);
@@ -215,7 +215,7 @@ public sealed class UnverifiedSpoolTests
     public async Task Unverified_bytes_and_free_space_are_bounded_for_everyone()
     {
         var free = 10_000L;
-        var spool = new UnverifiedSpool(new SpoolLimits(10, 1000, 100, 500, TimeSpan.FromSeconds(1)), () => free);
+        var spool = new UnverifiedAdmission(new AdmissionLimits(10, 1000, 100, 500, TimeSpan.FromSeconds(1)), () => free);
         var ct = TestContext.Current.CancellationToken;
         using (var a = (await spool.EnterAsync(IPAddress.Parse("192.0.2.1"), ct)).Ticket!)
         using (var b = (await spool.EnterAsync(IPAddress.Parse("192.0.2.2"), ct)).Ticket!)
@@ -235,7 +235,7 @@ public sealed class UnverifiedSpoolTests
     [Fact]
     public async Task Overall_bodies_are_bounded_at_once()
     {
-        var spool = new UnverifiedSpool(new SpoolLimits(10, 1 << 30, 2, 0, TimeSpan.FromSeconds(1)), () => long.MaxValue);
+        var spool = new UnverifiedAdmission(new AdmissionLimits(10, 1 << 30, 2, 0, TimeSpan.FromSeconds(1)), () => long.MaxValue);
         var ct = TestContext.Current.CancellationToken;
         using var a = (await spool.EnterAsync(IPAddress.Parse("192.0.2.1"), ct)).Ticket!;
         using var b = (await spool.EnterAsync(IPAddress.Parse("192.0.2.2"), ct)).Ticket!;

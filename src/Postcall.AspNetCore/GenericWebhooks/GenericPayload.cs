@@ -3,7 +3,7 @@ using System.Text.Json;
 using Postcall.ElevenLabs;
 using Postcall.Http;
 
-namespace Postcall.Generic;
+namespace Postcall.GenericWebhooks;
 
 /// <summary>The earlier service's generic webhook body: <c>{event_type, data?, timestamp?, user_id?}</c>.</summary>
 internal sealed record GenericPayload(string EventType, JsonElement? Data, DateTimeOffset? Timestamp, string? UserId)

@@ -1,6 +1,6 @@
 using Postcall.Http;
 
-namespace Postcall.Generic;
+namespace Postcall.Observability;
 
 internal static class HealthEndpoints
 {

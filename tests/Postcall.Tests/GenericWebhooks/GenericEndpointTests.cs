@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Postcall.Tests.Support;
 
-namespace Postcall.Tests.Generic;
+namespace Postcall.Tests.GenericWebhooks;
 
 public sealed class GenericEndpointTests : IAsyncLifetime
 {

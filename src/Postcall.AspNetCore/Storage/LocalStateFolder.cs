@@ -6,11 +6,11 @@ namespace Postcall.Storage;
 /// keeps one, in every mode: a body must be on local disk before its signature is judged. Only the process holding
 /// the lock sweeps its temp files, so no instance ever deletes another's bodies in flight.
 /// </summary>
-internal sealed class SpoolFolder : IDisposable
+internal sealed class LocalStateFolder : IDisposable
 {
     private RootLock? _lock;
 
-    public SpoolFolder(string folder)
+    public LocalStateFolder(string folder)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         Folder = folder;
@@ -39,11 +39,11 @@ internal sealed class SpoolFolder : IDisposable
     /// Takes the first of <paramref name="slots"/> numbered folders under <paramref name="parent"/> that no other
     /// process holds: how several instances on one host each get local state of their own without configuration.
     /// </summary>
-    public static SpoolFolder TakeFreeSlot(string parent, int slots, out int removed)
+    public static LocalStateFolder TakeFreeSlot(string parent, int slots, out int removed)
     {
         for (var slot = 0; slot < slots; slot++)
         {
-            var spool = new SpoolFolder(Path.Combine(parent, slot.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var spool = new LocalStateFolder(Path.Combine(parent, slot.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             try
             {
                 removed = spool.Initialize();
