@@ -10,10 +10,25 @@ internal static class RequestIds
     private const int MaxLength = 64;
     private static readonly object ItemKey = new();
 
+    /// <summary>
+    /// The request's id: the one the middleware assigned, or, in an app that embeds Postcall without it, one assigned
+    /// now and echoed in <c>X-Request-ID</c> so the answer and its envelope name the same id.
+    /// </summary>
     public static string RequestId(this HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Items[ItemKey] as string ?? Assign(context);
+        if (context.Items[ItemKey] is string assigned)
+        {
+            return assigned;
+        }
+
+        var id = Assign(context);
+        if (!context.Response.HasStarted)
+        {
+            context.Response.Headers[HeaderName] = id;
+        }
+
+        return id;
     }
 
     public static IApplicationBuilder UseRequestIds(this IApplicationBuilder app)

@@ -75,7 +75,8 @@ public sealed class EmbeddedAppTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel));
         Assert.Equal("success", body.RootElement.GetProperty("status").GetString());
-        Assert.True(body.RootElement.TryGetProperty("request_id", out _));
+        // The envelope's request id is echoed in the header, as the service's middleware does.
+        Assert.Equal(body.RootElement.GetProperty("request_id").GetString(), response.Headers.GetValues("X-Request-ID").Single());
         Assert.Equal("transcription", body.RootElement.GetProperty("data").GetProperty("webhook_type").GetString());
         Assert.False(body.RootElement.GetProperty("data").GetProperty("duplicate").GetBoolean());
         var call = Assert.Single(await _log.WaitForAsync(1));
