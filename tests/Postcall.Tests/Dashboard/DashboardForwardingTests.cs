@@ -35,12 +35,7 @@ public sealed class DashboardForwardingTests : IAsyncLifetime
 
         await _receiver.WaitForAsync(_ => true);
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--mute-audio"],
-        });
+        _browser = await DashboardHost.LaunchChromiumAsync(_playwright);
     }
 
     public async ValueTask DisposeAsync()

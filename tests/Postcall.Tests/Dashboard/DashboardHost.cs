@@ -35,7 +35,15 @@ public sealed class DashboardHost : IAsyncLifetime
         }
 
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        Browser = await LaunchChromiumAsync(_playwright);
+    }
+
+    /// <summary>A fresh browser profile (empty session storage), desktop-sized unless told otherwise.</summary>
+    /// <summary>Debian's Chromium, headless: the browser every dashboard test drives (none is ever downloaded).</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright)
+    {
+        ArgumentNullException.ThrowIfNull(playwright);
+        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
             Headless = true,
@@ -43,7 +51,6 @@ public sealed class DashboardHost : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser profile (empty session storage), desktop-sized unless told otherwise.</summary>
     public Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 860) => Browser.NewContextAsync(new BrowserNewContextOptions
     {
         BaseURL = Service.BaseAddress.ToString(),
