@@ -1,0 +1,3 @@
+namespace Postcall.Conversations;
+
+internal sealed record EvaluationResult(string Id, string? Result, string? Rationale);

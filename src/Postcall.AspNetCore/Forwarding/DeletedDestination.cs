@@ -1,0 +1,3 @@
+namespace Postcall.Forwarding;
+
+internal sealed record DeletedDestination(string Id);
