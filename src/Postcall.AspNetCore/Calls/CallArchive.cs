@@ -12,8 +12,6 @@ namespace Postcall.Calls;
 /// </summary>
 internal sealed class CallArchive(IConversationIndex index, IPayloadStore store) : ICallArchive
 {
-    private static readonly TimeSpan IndexOpenWait = TimeSpan.FromSeconds(5);
-
     public async Task<CallPage> ListAsync(CallQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -28,14 +26,7 @@ internal sealed class CallArchive(IConversationIndex index, IPayloadStore store)
             throw new ArgumentException("The cursor is not one a page gave out.", nameof(query));
         }
 
-        try
-        {
-            await index.WhenOpenedAsync(cancellationToken).WaitAsync(IndexOpenWait, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-        }
-
+        await index.WaitOpenedAsync(cancellationToken);
         try
         {
             var page = await index.ListAsync(new ConversationQuery
@@ -66,8 +57,7 @@ internal sealed class CallArchive(IConversationIndex index, IPayloadStore store)
 
         try
         {
-            var facts = await FindAsync(id, cancellationToken) ?? await ConversationReader.ReadAsync(store, id, cancellationToken);
-            if (facts is null)
+            if (await index.FactsAsync(store, id, cancellationToken) is not { } facts)
             {
                 return null;
             }
@@ -121,19 +111,6 @@ internal sealed class CallArchive(IConversationIndex index, IPayloadStore store)
         }
     }
 
-    private async Task<ConversationFacts?> FindAsync(ConversationId id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await index.FindAsync(id, cancellationToken);
-        }
-        catch (IndexUnavailableException)
-        {
-            // The payloads say the same, more slowly.
-            return null;
-        }
-    }
-
     /// <summary>A stored JSON payload as its event; null when it is gone, or not in ElevenLabs' envelope (the earlier flat shapes).</summary>
     private async Task<PostCallEvent?> ReadEventAsync(ConversationId id, PayloadKind kind, CancellationToken cancellationToken)
     {
@@ -143,11 +120,9 @@ internal sealed class CallArchive(IConversationIndex index, IPayloadStore store)
             return null;
         }
 
-        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)content.Length));
-        await content.Stream.ReadExactlyAsync(bytes, cancellationToken);
         try
         {
-            return PostCallEvents.Parse(bytes);
+            return await content.ReadEventAsync(cancellationToken);
         }
         catch (JsonException)
         {

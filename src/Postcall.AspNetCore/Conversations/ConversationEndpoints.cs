@@ -9,7 +9,6 @@ namespace Postcall.Conversations;
 /// <summary>The read API: list, search, read, listen to and delete stored conversations. Every route needs a key.</summary>
 internal static class ConversationEndpoints
 {
-    private static readonly TimeSpan IndexOpenWait = TimeSpan.FromSeconds(5);
 
     public sealed record Deleted(string ConversationId, int DeletedFiles, int DeletedForwards);
 
@@ -51,14 +50,7 @@ internal static class ConversationEndpoints
             return ApiResults.Error(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidQuery, problem!);
         }
 
-        // Right after start-up the index may still be opening; that takes milliseconds.
-        try
-        {
-            await index.WhenOpenedAsync(context.RequestAborted).WaitAsync(IndexOpenWait, context.RequestAborted);
-        }
-        catch (TimeoutException)
-        {
-        }
+        await index.WaitOpenedAsync(context.RequestAborted);
 
         ConversationPage page;
         try
@@ -84,10 +76,7 @@ internal static class ConversationEndpoints
 
         try
         {
-            // The index answers quickly; a conversation it has not taken yet (or an index in trouble) means its payloads.
-            var facts = await FindAsync(index, conversation, context.RequestAborted)
-                ?? await ConversationReader.ReadAsync(store, conversation, context.RequestAborted);
-            if (facts is null)
+            if (await index.FactsAsync(store, conversation, context.RequestAborted) is not { } facts)
             {
                 return NotFound(context);
             }
@@ -106,18 +95,6 @@ internal static class ConversationEndpoints
         catch (Exception e) when (e is StorageException or MediaKeyUnavailableException)
         {
             return StorageUnavailable(context, "The conversation could not be read; retry later.");
-        }
-    }
-
-    private static async Task<ConversationFacts?> FindAsync(IConversationIndex index, ConversationId id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await index.FindAsync(id, cancellationToken);
-        }
-        catch (IndexUnavailableException)
-        {
-            return null;
         }
     }
 

@@ -64,7 +64,7 @@ internal sealed class HandlerInvoker(IServiceScopeFactory scopes, IPayloadStore 
             }
             else
             {
-                e = PostCallEvents.Parse(await ReadAllAsync(stored, timeout.Token));
+                e = await stored.ReadEventAsync(timeout.Token);
             }
 
             await using var scope = scopes.CreateAsyncScope();
@@ -117,13 +117,6 @@ internal sealed class HandlerInvoker(IServiceScopeFactory scopes, IPayloadStore 
                 await content.DisposeAsync();
             }
         }
-    }
-
-    private static async Task<ReadOnlyMemory<byte>> ReadAllAsync(PayloadContent stored, CancellationToken cancellationToken)
-    {
-        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)stored.Length));
-        await stored.Stream.ReadExactlyAsync(bytes, cancellationToken);
-        return bytes;
     }
 
     private static ForwardAttempt Failed(int number, DateTimeOffset started, Stopwatch clock, string error) =>
