@@ -77,13 +77,14 @@ internal sealed class S3PayloadStore : IPayloadStore
         return await UploadAsync(temp.Path, id, kind, likelyStored: false, cancellationToken);
     }
 
-    /// <summary>
-    /// Makes the local file at <paramref name="path"/> the conversation's payload of <paramref name="kind"/>, as a
-    /// commit does (a duplicate is left alone); the file itself is untouched. What <c>postcall migrate</c> copies with.
-    /// </summary>
-    /// <param name="likelyStored">Ask before sending (one HEAD), as a migration run again does: most objects are there.</param>
-    public async Task<StoredPayload> UploadAsync(string path, ConversationId id, PayloadKind kind, bool likelyStored = false,
-        CancellationToken cancellationToken = default)
+    /// <summary>Asks before sending (one HEAD): a migration run again finds most objects there.</summary>
+    public Task<StoredPayload> ImportAsync(string file, ConversationId id, PayloadKind kind, CancellationToken cancellationToken = default) =>
+        UploadAsync(file, id, kind, likelyStored: true, cancellationToken);
+
+    /// <summary>Makes the local file at <paramref name="path"/> the payload, as a commit does; the file itself is untouched.</summary>
+    /// <param name="likelyStored">Ask before sending (one HEAD): most objects are there.</param>
+    private async Task<StoredPayload> UploadAsync(string path, ConversationId id, PayloadKind kind, bool likelyStored,
+        CancellationToken cancellationToken)
     {
         var key = KeyOf(id, kind);
         var length = new FileInfo(path).Length;

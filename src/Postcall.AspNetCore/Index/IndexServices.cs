@@ -16,6 +16,9 @@ internal static class IndexServices
         services.AddSingleton(sp => sp.GetRequiredService<PostcallSettings>().DatabaseUrl is null
             ? sp.GetRequiredService<SqliteConversationIndex>()
             : sp.GetRequiredService<ISharedDatabaseEngine>().CreateIndex(sp));
+        services.AddSingleton<IIndexRebuilder>(sp => sp.GetRequiredService<PostcallSettings>().DatabaseUrl is null
+            ? ActivatorUtilities.CreateInstance<SqliteFileRebuilder>(sp)
+            : new SharedIndexRebuilder(sp.GetRequiredService<IConversationIndex>()));
         // Either one opens (or migrates) and catches up in the background.
         services.AddSingleton<IHostedService>(sp => (IHostedService)sp.GetRequiredService<IConversationIndex>());
         return services;

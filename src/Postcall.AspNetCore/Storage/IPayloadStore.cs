@@ -32,6 +32,13 @@ internal interface IPayloadStore : IDisposable
     /// </summary>
     Task<StoredPayload> CommitAsync(TempPayload temp, ConversationId id, PayloadKind kind, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Makes a copy of the local file <paramref name="file"/> the conversation's payload of <paramref name="kind"/>, as
+    /// a commit does (identical bytes already stored are a duplicate, left alone); the file itself is untouched. What
+    /// <c>postcall migrate</c> copies with: a store that can tell cheaply that the bytes are there does not send them again.
+    /// </summary>
+    Task<StoredPayload> ImportAsync(string file, ConversationId id, PayloadKind kind, CancellationToken cancellationToken = default);
+
     /// <summary>The conversation's payloads: the known kinds in <see cref="PayloadKind.Known"/> order, then other types by name.</summary>
     Task<IReadOnlyList<PayloadObject>> PayloadsAsync(ConversationId id, CancellationToken cancellationToken = default);
 

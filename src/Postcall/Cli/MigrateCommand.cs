@@ -1,13 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Postcall.Coordination;
 using Postcall.Hosting;
 using Postcall.Index;
-using Postcall.Postgres;
 using Postcall.Storage;
 using Postcall.Storage.Files;
-using Postcall.Storage.S3;
 
 namespace Postcall.Cli;
 
@@ -35,7 +32,8 @@ internal static class MigrateCommand
                 throw new CliException("Say where to: postcall migrate --to-shared.");
             }
 
-            var settings = CliEngines.Settings(environment);
+            await using var services = CliServices.Build(environment);
+            var settings = services.Settings();
             if (settings.StorageUrl is null || settings.DatabaseUrl is null)
             {
                 throw new CliException($"Set both {PostcallSettings.StorageUrlVariable} and {PostcallSettings.DatabaseUrlVariable} (environment or .env) to migrate to shared engines.");
@@ -57,16 +55,15 @@ internal static class MigrateCommand
                 throw new CliException(e.Message + " Stop it before migrating.");
             }
 
-            using var target = (S3PayloadStore)CliEngines.Store(environment, settings);
-            await using var postgres = PostgresEngine.Database(settings);
-            var index = PostgresEngine.Index(postgres, target, new LocalJobLeases());
+            var target = services.GetRequiredService<IPayloadStore>();
+            var index = services.GetRequiredService<IConversationIndex>();
             var run = new Migration(source, target, index, result.InvocationConfiguration.Output);
-            result.InvocationConfiguration.Output.WriteLine($"Copying {source.Root} to {target.Location}, indexing in {postgres.Location} ...");
+            result.InvocationConfiguration.Output.WriteLine($"Copying {source.Root} to {target.Location}, indexing in {index.Location} ...");
             try
             {
                 await run.RunAsync(cancellationToken);
             }
-            catch (Exception e) when (e is StorageException or IndexUnavailableException or DatabaseUnavailableException)
+            catch (Exception e) when (e is StorageException or IndexUnavailableException)
             {
                 run.Summarize();
                 throw new CliException($"Stopped: {e.Message} Run the same command again to continue; what is done is kept.");
@@ -84,7 +81,7 @@ internal static class MigrateCommand
         return command;
     }
 
-    private sealed class Migration(FilePayloadStore source, S3PayloadStore target, IConversationIndex index, TextWriter output)
+    private sealed class Migration(FilePayloadStore source, IPayloadStore target, IConversationIndex index, TextWriter output)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private TimeSpan _lastReport;
@@ -134,7 +131,7 @@ internal static class MigrateCommand
                 return;
             }
 
-            var stored = await target.UploadAsync(path, id, payload.Kind, likelyStored: true, cancellationToken);
+            var stored = await target.ImportAsync(path, id, payload.Kind, cancellationToken);
             if (stored.Duplicate)
             {
                 _present++;

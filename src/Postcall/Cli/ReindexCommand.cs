@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Postcall.Hosting;
-using Postcall.Storage.Files;
+using Postcall.Index;
+using Postcall.Storage;
 
 namespace Postcall.Cli;
 
@@ -18,20 +19,29 @@ internal static class ReindexCommand
         var command = new Command("reindex", "Rebuild the conversation index from the stored payloads. Safe while the service runs.") { path };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var settings = CliEngines.Settings(environment);
-            if (result.GetValue(path) is { } root)
+            var overrides = result.GetValue(path) is { } root
+                ? new Dictionary<string, string?> { [PostcallSettings.PayloadPathVariable] = root }
+                : null;
+            await using var services = CliServices.Build(environment, overrides);
+            var settings = services.Settings();
+            if (settings.StorageUrl is null && !Directory.Exists(settings.PayloadPath))
             {
-                settings = settings with { PayloadPath = root };
+                throw new CliException($"No storage root at {Path.GetFullPath(settings.PayloadPath)}.");
             }
 
-            using var store = CliEngines.Store(environment, settings);
-            if (store is FilePayloadStore files && !Directory.Exists(files.Root))
-            {
-                throw new CliException($"No storage root at {files.Root}.");
-            }
-
+            var store = services.GetRequiredService<IPayloadStore>();
             var started = Stopwatch.GetTimestamp();
-            var (report, location, replaced) = await CliEngines.RebuildAsync(settings, store, cancellationToken);
+            IndexRebuildResult rebuilt;
+            try
+            {
+                rebuilt = await services.GetRequiredService<IIndexRebuilder>().RebuildEverythingAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is IndexUnavailableException or StorageException)
+            {
+                throw new CliException(e.Message);
+            }
+
+            var (report, location, replaced) = rebuilt;
             var output = result.InvocationConfiguration.Output;
             if (replaced is not null)
             {

@@ -27,7 +27,7 @@ internal static class PostcallServices
         }
 
         var services = builder.Services;
-        services.AddPostcall().AddPostcallS3().AddPostcallPostgreSql();
+        services.AddPostcallWithEngines();
         services.AddSingleton(sp => new ClientOrigin(sp.GetRequiredService<PostcallSettings>().TrustedProxies, sp.GetService<TunnelListener>()));
 
         services.ConfigureHttpJsonOptions(o =>

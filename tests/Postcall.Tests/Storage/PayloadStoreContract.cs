@@ -68,6 +68,28 @@ public abstract class PayloadStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_imported_file_is_stored_as_a_commit_would_and_importing_it_again_is_a_duplicate()
+    {
+        var body = Fixtures.Bytes("post_call_transcription.json");
+        var file = Path.Combine(Path.GetTempPath(), $"postcall-import-{Guid.NewGuid():N}.json");
+        await File.WriteAllBytesAsync(file, body, Cancel);
+        try
+        {
+            var first = await Store.ImportAsync(file, Id("imported"), PayloadKind.Transcription, Cancel);
+            var again = await Store.ImportAsync(file, Id("imported"), PayloadKind.Transcription, Cancel);
+
+            Assert.False(first.Duplicate);
+            Assert.True(again.Duplicate);
+            Assert.Equal(body, await ReadAsync("imported", PayloadKind.Transcription));
+            Assert.Equal(body, await File.ReadAllBytesAsync(file, Cancel));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task The_same_bytes_again_are_a_duplicate_and_different_bytes_replace_them()
     {
         var first = await CommitAsync("dup", PayloadKind.Failure, Encoding.UTF8.GetBytes("""{"a":1}"""));

@@ -220,6 +220,23 @@ internal sealed class FilePayloadStore : IPayloadStore
         }
     }
 
+    /// <summary>Copies the file into a temp file of this store's, then commits it: a duplicate is found by comparing bytes.</summary>
+    public async Task<StoredPayload> ImportAsync(string file, ConversationId id, PayloadKind kind, CancellationToken cancellationToken = default)
+    {
+        await using var temp = CreatePayloadTemp();
+        await StorageException.Guard(async () =>
+        {
+            await using var source = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
+            var buffer = new byte[64 * 1024];
+            int read;
+            while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                await temp.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+        });
+        return await CommitAsync(temp, id, kind, cancellationToken);
+    }
+
     /// <summary>
     /// Makes <paramref name="temp"/> the conversation's payload of <paramref name="kind"/>. Identical bytes already
     /// stored make it a duplicate (the stored file is untouched); different bytes replace it atomically.
