@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Postcall.Coordination;
 using Postcall.Forwarding;
 using Postcall.Forwarding.Postgres;
@@ -38,7 +37,4 @@ internal sealed class PostgresEngine : ISharedDatabaseEngine
             : throw new SettingsException($"{PostcallSettings.DatabaseUrlVariable} {problem}.");
     }
 
-    /// <summary>The index in that database, for a command that rebuilds or fills it outside the service.</summary>
-    public static PostgresConversationIndex Index(PostgresDatabase database, Storage.IPayloadStore store, IJobLeases? leases = null) =>
-        new(database, store, leases ?? new PostgresJobLeases(database), NullLogger<PostgresConversationIndex>.Instance);
 }
