@@ -1,7 +1,7 @@
 using Postcall.Conversations;
 using Postcall.Dashboard;
-using Postcall.ElevenLabs;
 using Postcall.Forwarding;
+using Postcall.Receiving;
 
 namespace Microsoft.AspNetCore.Builder;
 

@@ -1,4 +1,4 @@
-using Postcall.ElevenLabs;
+using Postcall.Receiving;
 using Postcall.Storage;
 
 namespace Postcall.Forwarding;

@@ -62,7 +62,7 @@ internal sealed class ForwardSender(IHttpClientFactory clients, IPayloadStore st
                 request.Headers.TryAddWithoutValidation("webhook-id", forward.Id);
                 request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
                 request.Headers.TryAddWithoutValidation("webhook-signature", signer.Finish());
-                request.Headers.TryAddWithoutValidation(EventTypeHeader, ElevenLabs.PostCallClassifier.TypeOf(forward.Kind));
+                request.Headers.TryAddWithoutValidation(EventTypeHeader, Receiving.PostCallClassifier.TypeOf(forward.Kind));
                 request.Headers.TryAddWithoutValidation(ConversationHeader, forward.ConversationId.Value);
                 request.Headers.TryAddWithoutValidation(AttemptHeader, number.ToString(CultureInfo.InvariantCulture));
                 request.Headers.UserAgent.ParseAdd($"Postcall/{service.AppVersion}");

@@ -22,7 +22,7 @@ internal sealed record ForwardView(
         f.DestinationId,
         f.ConversationId.Value,
         f.Kind.WireName,
-        ElevenLabs.PostCallClassifier.TypeOf(f.Kind),
+        Receiving.PostCallClassifier.TypeOf(f.Kind),
         ForwardStatuses.Name(f.Status),
         f.Attempts,
         f.CreatedAt,

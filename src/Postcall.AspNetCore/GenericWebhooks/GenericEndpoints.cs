@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Postcall.ElevenLabs;
 using Postcall.Http;
+using Postcall.Receiving;
 
 namespace Postcall.GenericWebhooks;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Postcall.ElevenLabs;
 using Postcall.Http;
+using Postcall.Receiving;
 
 namespace Postcall.GenericWebhooks;
 

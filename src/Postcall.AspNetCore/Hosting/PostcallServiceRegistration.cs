@@ -1,10 +1,10 @@
 using Postcall.Conversations;
-using Postcall.ElevenLabs;
+using Postcall.Coordination;
 using Postcall.Forwarding;
 using Postcall.Http;
 using Postcall.Index;
 using Postcall.Observability;
-using Postcall.Coordination;
+using Postcall.Receiving;
 using Postcall.Storage;
 
 namespace Postcall.Hosting;

@@ -86,10 +86,10 @@ internal sealed record PostcallSettings
     public bool MetricsPublic { get; init; }
 
     /// <summary>Bodies one client may have spooling before their signature is checked; more wait for a place.</summary>
-    public int UnverifiedPerClient { get; init; } = ElevenLabs.AdmissionLimits.DefaultPerClient;
+    public int UnverifiedPerClient { get; init; } = Receiving.AdmissionLimits.DefaultPerClient;
 
     /// <summary>Unverified bytes all clients together may have on disk; past it deliveries get 503.</summary>
-    public long UnverifiedMaxBytes { get; init; } = ElevenLabs.AdmissionLimits.DefaultMaxBytes;
+    public long UnverifiedMaxBytes { get; init; } = Receiving.AdmissionLimits.DefaultMaxBytes;
 
     /// <summary>
     /// On SIGTERM (a redeploy), how long deliveries already arriving may take to finish, a large recording included,
@@ -129,9 +129,9 @@ internal sealed record PostcallSettings
             TrustedProxies = ParseNetworks(read(TrustedProxiesVariable), TrustedProxiesVariable, errors),
             MetricsPublic = ParseBool(read(MetricsPublicVariable), MetricsPublicVariable, errors),
             TunnelInspect = ParseBool(read(TunnelInspectVariable), TunnelInspectVariable, errors),
-            UnverifiedPerClient = (int)Math.Min(ParsePositive(read(UnverifiedPerClientVariable), UnverifiedPerClientVariable, ElevenLabs.AdmissionLimits.DefaultPerClient, "whole number of requests", errors), 10_000),
+            UnverifiedPerClient = (int)Math.Min(ParsePositive(read(UnverifiedPerClientVariable), UnverifiedPerClientVariable, Receiving.AdmissionLimits.DefaultPerClient, "whole number of requests", errors), 10_000),
             ShutdownTimeout = TimeSpan.FromSeconds(Math.Min(ParsePositive(read(ShutdownTimeoutVariable), ShutdownTimeoutVariable, DefaultShutdownTimeoutSeconds, "whole number of seconds", errors), 86_400)),
-            UnverifiedMaxBytes = ParsePositive(read(UnverifiedMaxBytesVariable), UnverifiedMaxBytesVariable, ElevenLabs.AdmissionLimits.DefaultMaxBytes, "whole number of bytes", errors),
+            UnverifiedMaxBytes = ParsePositive(read(UnverifiedMaxBytesVariable), UnverifiedMaxBytesVariable, Receiving.AdmissionLimits.DefaultMaxBytes, "whole number of bytes", errors),
             Retention = ParseRetention(read(RetentionDaysVariable), errors),
             AppName = NonEmpty(read("APP_NAME")) ?? "Postcall",
             AppVersion = NonEmpty(read("APP_VERSION")) ?? "1.0.0",

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using Postcall.ElevenLabs;
 using Postcall.Observability;
+using Postcall.Receiving;
 
 namespace Postcall.Http;
 

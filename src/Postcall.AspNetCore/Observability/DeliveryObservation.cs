@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Postcall.ElevenLabs;
 using Postcall.Http;
+using Postcall.Receiving;
 using Postcall.Storage;
 
 namespace Postcall.Observability;

@@ -66,7 +66,7 @@ internal sealed class PostcallMetrics
         Interlocked.Read(ref _awaitingAudio) is var calls and >= 0 ? [new Measurement<long>(calls)] : [];
 
     /// <summary>Gauges of what is arriving before its signature is checked: bytes on disk, and bodies.</summary>
-    internal void Observe(ElevenLabs.UnverifiedAdmission admission)
+    internal void Observe(Receiving.UnverifiedAdmission admission)
     {
         _meter.CreateObservableGauge("postcall.unverified.bytes", () => admission.Bytes, "By",
             "Bytes of bodies being received whose signature is not checked yet (bounded by POSTCALL_UNVERIFIED_MAX_BYTES).");

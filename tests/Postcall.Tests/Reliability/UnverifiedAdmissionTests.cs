@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Postcall.ElevenLabs;
+using Postcall.Receiving;
 using Postcall.Tests.Support;
 
 namespace Postcall.Tests.Reliability;

@@ -2,10 +2,11 @@ using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using Postcall.ElevenLabs;
 using Postcall.Http;
 using Postcall.Storage;
 
-namespace Postcall.ElevenLabs;
+namespace Postcall.Receiving;
 
 /// <summary>
 /// The earlier service's audio form: <c>multipart/form-data</c> with a <c>conversation_id</c> field and an

@@ -1,10 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Postcall.ElevenLabs;
 using Postcall.Tests.Support;
 
-namespace Postcall.Tests.Packages;
+namespace Postcall.ElevenLabs.Tests.Events;
 
 /// <summary>The core's typed models read every sample, and whatever ElevenLabs adds later without losing it.</summary>
 public sealed class EventModelTests

@@ -3,7 +3,7 @@ using System.Text;
 using Postcall.ElevenLabs;
 using Postcall.Tests.Support;
 
-namespace Postcall.Tests.ElevenLabs;
+namespace Postcall.Tests.Receiving;
 
 /// <summary>Every refusal answers the error envelope and leaves nothing behind: no folder, no temp file.</summary>
 public sealed class PostCallRejectTests : ServiceTests

@@ -4,7 +4,7 @@ using System.Text;
 using Postcall.ElevenLabs;
 using Postcall.Tests.Support;
 
-namespace Postcall.Tests.ElevenLabs;
+namespace Postcall.Tests.Receiving;
 
 /// <summary>A 50 MB recording, sent chunked over a real socket to real Kestrel, as ElevenLabs sends it.</summary>
 public sealed class LargeAudioKestrelTests : IAsyncLifetime

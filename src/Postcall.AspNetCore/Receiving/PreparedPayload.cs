@@ -1,6 +1,6 @@
 using Postcall.Storage;
 
-namespace Postcall.ElevenLabs;
+namespace Postcall.Receiving;
 
 /// <summary>A verified, classified delivery whose payload bytes wait in a temp file to be committed.</summary>
 /// <param name="Envelope">What the delivery said besides its payload; audio keeps it nowhere else.</param>

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Postcall.Tests.ElevenLabs;
+namespace Postcall.ElevenLabs.Tests.Scanning;
 
 /// <summary>Random JSON documents (valid), and mutations of them (mostly not), for equivalence tests.</summary>
 internal sealed class RandomJson(int seed)

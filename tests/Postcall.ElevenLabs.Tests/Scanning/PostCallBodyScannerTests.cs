@@ -2,10 +2,9 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using Postcall.ElevenLabs;
 using Postcall.Tests.Support;
 
-namespace Postcall.Tests.ElevenLabs;
+namespace Postcall.ElevenLabs.Tests.Scanning;
 
 public sealed class PostCallBodyScannerTests
 {

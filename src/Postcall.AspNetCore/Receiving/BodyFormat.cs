@@ -1,7 +1,7 @@
 using Microsoft.Net.Http.Headers;
 using Postcall.Http;
 
-namespace Postcall.ElevenLabs;
+namespace Postcall.Receiving;
 
 /// <summary>How a post-call body is laid out, read from its Content-Type before the body is touched.</summary>
 internal sealed record BodyFormat(bool IsMultipart, string? Boundary)

@@ -1,10 +1,10 @@
 using System.Text;
-using Postcall.ElevenLabs;
+using Postcall.Receiving;
 using Postcall.Storage;
 using Postcall.Storage.Files;
 using Postcall.Tests.Support;
 
-namespace Postcall.Tests.ElevenLabs;
+namespace Postcall.Tests.Receiving;
 
 /// <summary>
 /// When the receiver may stop keeping a body's own bytes: only once the body can be nothing but a recording (its

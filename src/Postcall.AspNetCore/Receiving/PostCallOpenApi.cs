@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Postcall.ElevenLabs;
 
-namespace Postcall.ElevenLabs;
+namespace Postcall.Receiving;
 
 /// <summary>The post-call endpoint reads its body itself, so its three accepted shapes are described here.</summary>
 internal static class PostCallOpenApi

@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.Text;
-using Postcall.ElevenLabs;
 
-namespace Postcall.Tests.ElevenLabs;
+namespace Postcall.ElevenLabs.Tests.Scanning;
 
 public sealed class Base64StreamDecoderTests
 {

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Postcall.ElevenLabs;
+namespace Postcall.Receiving;
 
 /// <summary>The <c>data</c> of a stored delivery's 200 answer.</summary>
 /// <param name="EventType">For <c>webhook_type</c> <c>other</c>: the event type ElevenLabs sent.</param>

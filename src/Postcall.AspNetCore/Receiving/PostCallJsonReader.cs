@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Diagnostics;
+using Postcall.ElevenLabs;
 using Postcall.Storage;
 
-namespace Postcall.ElevenLabs;
+namespace Postcall.Receiving;
 
 /// <summary>
 /// Reads a JSON delivery with <see cref="PostCallBodyScanner"/> as its pieces arrive, writing any decoded audio to

@@ -1,7 +1,8 @@
+using Postcall.ElevenLabs;
 using Postcall.Http;
 using Postcall.Storage;
 
-namespace Postcall.ElevenLabs;
+namespace Postcall.Receiving;
 
 /// <summary>
 /// Decides what a verified JSON delivery is: ElevenLabs' envelope (<c>type</c> + <c>data.conversation_id</c>), with a

@@ -1,4 +1,4 @@
-namespace Postcall.ElevenLabs;
+namespace Postcall.Receiving;
 
 /// <summary>
 /// Why a delivery was refused: the HTTP status, the stable <c>error_code</c>, a message for people, and for a refusal

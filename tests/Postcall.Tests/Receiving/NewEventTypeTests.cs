@@ -6,7 +6,7 @@ using Postcall.Tests.Conversations;
 using Postcall.Tests.Observability;
 using Postcall.Tests.Support;
 
-namespace Postcall.Tests.ElevenLabs;
+namespace Postcall.Tests.Receiving;
 
 /// <summary>
 /// ElevenLabs adds event types over time and counts every non-200 as a failed delivery: a correctly signed envelope of

@@ -1,6 +1,6 @@
 using Postcall.Http;
 
-namespace Postcall.ElevenLabs;
+namespace Postcall.Receiving;
 
 internal static class PostCallEndpoint
 {

@@ -1,9 +1,8 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using Postcall.ElevenLabs;
 using Postcall.Tests.Support;
 
-namespace Postcall.Tests.ElevenLabs;
+namespace Postcall.ElevenLabs.Tests.Signatures;
 
 public sealed class SignatureVerifierTests(ITestOutputHelper output)
 {

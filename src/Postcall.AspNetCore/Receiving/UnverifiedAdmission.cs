@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Postcall.ElevenLabs;
+namespace Postcall.Receiving;
 
 /// <summary>
 /// Bounds what deliveries cost before their signature is known. A body must be spooled whole before its HMAC can be

@@ -3,13 +3,14 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Postcall.ElevenLabs;
 using Postcall.Hosting;
 using Postcall.Http;
 using Postcall.Index;
 using Postcall.Observability;
 using Postcall.Storage;
 
-namespace Postcall.ElevenLabs;
+namespace Postcall.Receiving;
 
 /// <summary>
 /// One delivery, start to finish: check the header; receive the body into its HMAC, its spool file and (JSON) the
