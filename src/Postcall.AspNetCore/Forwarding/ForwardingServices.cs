@@ -1,6 +1,6 @@
 using Postcall.Conversations;
-using Postcall.Forwarding.Sqlite;
 using Postcall.Hosting;
+using Postcall.Sqlite;
 
 namespace Postcall.Forwarding;
 

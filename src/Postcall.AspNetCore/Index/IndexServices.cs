@@ -1,5 +1,5 @@
 using Postcall.Hosting;
-using Postcall.Index.Sqlite;
+using Postcall.Sqlite;
 
 namespace Postcall.Index;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Postcall.Conversations;
 using Postcall.Hosting;
-using Postcall.Index.Sqlite;
+using Postcall.Sqlite;
 using Postcall.Storage.Files;
 using Postcall.Tests.Support;
 

@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Postcall.Forwarding;
-using Postcall.Forwarding.Postgres;
-using Postcall.Forwarding.Sqlite;
 using Postcall.Postgres;
+using Postcall.Sqlite;
 using Postcall.Storage;
 using Postcall.Tests.Support;
 

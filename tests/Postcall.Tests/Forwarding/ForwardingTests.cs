@@ -512,7 +512,7 @@ public sealed class ForwardingTests
     public async Task A_damaged_outbox_fails_readiness_and_deliveries_are_answered_503_yet_stored()
     {
         await using var factory = new PostcallFactory();
-        var outbox = Postcall.Forwarding.Sqlite.SqliteForwardOutbox.PathUnder(factory.PayloadRoot);
+        var outbox = Postcall.Sqlite.SqliteForwardOutbox.PathUnder(factory.PayloadRoot);
         Directory.CreateDirectory(Path.GetDirectoryName(outbox)!);
         var garbage = new byte[8192];
         new Random(5).NextBytes(garbage);

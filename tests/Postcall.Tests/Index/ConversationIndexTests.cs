@@ -1,5 +1,5 @@
-using Postcall.Index.Sqlite;
 using Postcall.Index;
+using Postcall.Sqlite;
 
 namespace Postcall.Tests.Index;
 

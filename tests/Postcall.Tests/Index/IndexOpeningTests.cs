@@ -1,6 +1,6 @@
-using Postcall.Index.Sqlite;
 using Microsoft.Data.Sqlite;
 using Postcall.Index;
+using Postcall.Sqlite;
 
 namespace Postcall.Tests.Index;
 

@@ -1,7 +1,7 @@
-using Postcall.Index.Sqlite;
-using Postcall.Storage.Files;
 using Postcall.Index;
+using Postcall.Sqlite;
 using Postcall.Storage;
+using Postcall.Storage.Files;
 using Postcall.Tests.Support;
 
 namespace Postcall.Tests.Index;

@@ -2,7 +2,7 @@ using System.Net;
 using Postcall.Cli;
 using Postcall.Hosting;
 using Postcall.Http;
-using Postcall.Index.Sqlite;
+using Postcall.Sqlite;
 using Postcall.Tests.Conversations;
 using Postcall.Tests.Support;
 

@@ -1,5 +1,5 @@
 using Postcall.Index;
-using Postcall.Index.Sqlite;
+using Postcall.Sqlite;
 
 namespace Postcall.Tests.Index;
 

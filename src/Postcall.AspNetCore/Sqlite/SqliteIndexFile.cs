@@ -1,7 +1,8 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Postcall.Index;
 
-namespace Postcall.Index.Sqlite;
+namespace Postcall.Sqlite;
 
 /// <summary>
 /// The SQLite index of stored conversations, with FTS5 over transcripts and summaries. A cache of the payload
@@ -58,7 +59,7 @@ internal sealed partial class SqliteIndexFile
         ArgumentNullException.ThrowIfNull(read);
         using var connection = Connect();
         using var transaction = connection.BeginTransaction(deferred: false);
-        using var writer = new IndexRowWriter(connection, transaction);
+        using var writer = new SqliteIndexRowWriter(connection, transaction);
         var unreadable = new List<string>();
         foreach (var id in conversationIds)
         {

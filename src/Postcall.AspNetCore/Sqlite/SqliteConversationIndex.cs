@@ -1,9 +1,10 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Postcall.Index;
 using Postcall.Observability;
 using Postcall.Storage;
 
-namespace Postcall.Index.Sqlite;
+namespace Postcall.Sqlite;
 
 /// <summary>
 /// The embedded index: a SQLite file beside the payloads, a cache of the store. Deliveries queue the conversations

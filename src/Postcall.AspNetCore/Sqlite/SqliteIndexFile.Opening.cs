@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace Postcall.Index.Sqlite;
+namespace Postcall.Sqlite;
 
 /// <summary>Opening the index: create it when missing, replace it when it cannot be trusted.</summary>
 internal sealed partial class SqliteIndexFile
@@ -36,8 +36,8 @@ internal sealed partial class SqliteIndexFile
         using (var connection = Connect())
         {
             Execute(connection, "PRAGMA journal_mode = WAL;");
-            Execute(connection, IndexSchema.Create);
-            Execute(connection, $"PRAGMA user_version = {IndexSchema.Version};");
+            Execute(connection, SqliteIndexSchema.Create);
+            Execute(connection, $"PRAGMA user_version = {SqliteIndexSchema.Version};");
         }
 
         return problem is not null ? (IndexOpening.Rebuilt, problem) : (existed ? IndexOpening.Opened : IndexOpening.Created, null);
@@ -47,9 +47,9 @@ internal sealed partial class SqliteIndexFile
     {
         using var connection = Connect();
         var version = Scalar<long>(connection, "PRAGMA user_version;");
-        if (version != IndexSchema.Version)
+        if (version != SqliteIndexSchema.Version)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"schema version {version}, expected {IndexSchema.Version}");
+            return string.Create(CultureInfo.InvariantCulture, $"schema version {version}, expected {SqliteIndexSchema.Version}");
         }
 
         var check = Scalar<string>(connection, "PRAGMA quick_check;");

@@ -1,8 +1,7 @@
 using System.Data.Common;
-using Postcall.Forwarding.Sql;
-using Postcall.Postgres;
+using Postcall.Forwarding;
 
-namespace Postcall.Forwarding.Postgres;
+namespace Postcall.Postgres;
 
 /// <summary>
 /// The outbox shared by every instance: tables in PostgreSQL (migration 2 of <see cref="PostgresSchema"/>). Instances

@@ -1,7 +1,8 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Postcall.Index;
 
-namespace Postcall.Index.Sqlite;
+namespace Postcall.Sqlite;
 
 /// <summary>Pages of conversations: filters, full-text search and keyset pagination, newest first.</summary>
 internal sealed partial class SqliteIndexFile

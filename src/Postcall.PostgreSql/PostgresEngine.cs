@@ -1,9 +1,7 @@
 using Postcall.Coordination;
 using Postcall.Forwarding;
-using Postcall.Forwarding.Postgres;
 using Postcall.Hosting;
 using Postcall.Index;
-using Postcall.Index.Postgres;
 using Postcall.Observability;
 
 namespace Postcall.Postgres;

@@ -1,7 +1,7 @@
-namespace Postcall.Index.Sqlite;
+namespace Postcall.Sqlite;
 
 /// <summary>The index's tables. A different <see cref="Version"/> on disk means rebuild from the payload files.</summary>
-internal static class IndexSchema
+internal static class SqliteIndexSchema
 {
     /// <remarks>
     /// 2: <c>started_at</c> always lies within the calendar (a version-1 row could hold any number), and

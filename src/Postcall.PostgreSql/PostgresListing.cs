@@ -1,7 +1,8 @@
 using System.Text;
 using Npgsql;
+using Postcall.Index;
 
-namespace Postcall.Index.Postgres;
+namespace Postcall.Postgres;
 
 /// <summary>Pages of conversations from PostgreSQL: the same filters, search and keyset order as the SQLite index.</summary>
 internal static class PostgresListing

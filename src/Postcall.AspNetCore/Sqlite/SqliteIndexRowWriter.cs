@@ -1,17 +1,18 @@
 using Microsoft.Data.Sqlite;
+using Postcall.Index;
 
-namespace Postcall.Index.Sqlite;
+namespace Postcall.Sqlite;
 
 /// <summary>Prepared statements for writing many conversations in one transaction.</summary>
-internal sealed class IndexRowWriter : IDisposable
+internal sealed class SqliteIndexRowWriter : IDisposable
 {
     private readonly SqliteCommand _upsert;
     private readonly SqliteCommand _replaceText;
     private readonly SqliteCommand _remove;
 
-    public IndexRowWriter(SqliteConnection connection, SqliteTransaction transaction)
+    public SqliteIndexRowWriter(SqliteConnection connection, SqliteTransaction transaction)
     {
-        _upsert = Command(connection, transaction, IndexSchema.Upsert, "$conversation_id", "$agent_id", "$status", "$user_id",
+        _upsert = Command(connection, transaction, SqliteIndexSchema.Upsert, "$conversation_id", "$agent_id", "$status", "$user_id",
             "$started_at", "$duration_secs", "$call_successful", "$summary", "$failure_reason", "$transcription_bytes",
             "$audio_bytes", "$failure_bytes", "$received_at", "$file_stamp", "$other_payloads", "$audio_expected");
         _replaceText = Command(connection, transaction,

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Postcall.Storage;
 
-namespace Postcall.Forwarding.Sql;
+namespace Postcall.Forwarding;
 
 /// <summary>
 /// The outbox in SQL that SQLite and PostgreSQL both speak: the same tables, times in Unix milliseconds, booleans as

@@ -1,6 +1,7 @@
 using Npgsql;
+using Postcall.Index;
 
-namespace Postcall.Index.Postgres;
+namespace Postcall.Postgres;
 
 /// <summary>Writes a <see cref="ConversationFacts"/> to its <c>postcall_conversations</c> row (read back through <see cref="FactsRow"/>).</summary>
 internal static class PostgresColumns

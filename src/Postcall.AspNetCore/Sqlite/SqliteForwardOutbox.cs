@@ -1,10 +1,10 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Postcall.Forwarding.Sql;
+using Postcall.Forwarding;
 using Postcall.Storage;
 
-namespace Postcall.Forwarding.Sqlite;
+namespace Postcall.Sqlite;
 
 /// <summary>
 /// The outbox of one machine: <c>.postcall/outbox.db</c> beside the payloads. WAL with <c>synchronous=FULL</c>, so a

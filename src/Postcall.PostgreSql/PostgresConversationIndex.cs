@@ -2,10 +2,10 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using Postcall.Coordination;
-using Postcall.Postgres;
+using Postcall.Index;
 using Postcall.Storage;
 
-namespace Postcall.Index.Postgres;
+namespace Postcall.Postgres;
 
 /// <summary>
 /// The shared index in PostgreSQL. A delivery is stored only once its payload row is written here (after the object

@@ -1,7 +1,8 @@
 using Microsoft.Data.Sqlite;
+using Postcall.Index;
 using Postcall.Storage;
 
-namespace Postcall.Index.Sqlite;
+namespace Postcall.Sqlite;
 
 /// <summary>
 /// Rebuilds the SQLite index file from the store outside the service: opens it (made anew when corrupt or of another
