@@ -126,6 +126,3 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
         _migrating.Dispose();
     }
 }
-
-/// <summary>PostgreSQL cannot be reached or refused a statement; nothing about the payloads is implied.</summary>
-internal sealed class DatabaseUnavailableException(string message, Exception inner) : Exception(message, inner);

@@ -37,6 +37,3 @@ internal sealed record ConversationSummary(
             facts.FailureBytes, facts.ReceivedAt, snippet, facts.OtherPayloads.Items, facts.IsAudioMissing(now));
     }
 }
-
-/// <summary>A page of conversations, newest first; pass <see cref="NextCursor"/> as <c>cursor</c> for the next.</summary>
-internal sealed record ConversationList(IReadOnlyList<ConversationSummary> Conversations, string? NextCursor);

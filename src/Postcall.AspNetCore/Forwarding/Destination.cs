@@ -56,18 +56,3 @@ internal sealed record Destination
         (Kinds.Count == 0 || Kinds.Contains(kind.WireName, StringComparer.Ordinal))
         && (AgentIds.Count == 0 || (agentId is not null && AgentIds.Contains(agentId, StringComparer.Ordinal)));
 }
-
-internal enum DestinationSource
-{
-    /// <summary>Made through the API: its address must be public unless private ones are allowed.</summary>
-    Api,
-
-    /// <summary>Listed in <c>POSTCALL_FORWARD_URLS</c> by the operator.</summary>
-    Environment,
-
-    /// <summary>Was listed in <c>POSTCALL_FORWARD_URLS</c> and no longer is: paused, kept with its forwards until deleted.</summary>
-    RemovedFromEnvironment,
-
-    /// <summary>A <see cref="Handlers.PostCallHandler"/> registered in code: called in process, not sent over HTTP.</summary>
-    Handler,
-}

@@ -168,11 +168,3 @@ internal sealed class ForwardSender(IHttpClientFactory clients, IPayloadStore st
     private static ForwardAttempt Failed(int number, DateTimeOffset started, Stopwatch clock, string error) =>
         new(number, started, clock.Elapsed, null, null, error, Succeeded: false);
 }
-
-/// <summary>An attempt, and whether the forward may be tried again (and not before when).</summary>
-internal sealed record AttemptOutcome(ForwardAttempt Attempt, bool MayRetry, TimeSpan? NotBefore)
-{
-    public static AttemptOutcome Final(ForwardAttempt attempt) => new(attempt, false, null);
-
-    public static AttemptOutcome Retry(ForwardAttempt attempt, TimeSpan? notBefore) => new(attempt, true, notBefore);
-}

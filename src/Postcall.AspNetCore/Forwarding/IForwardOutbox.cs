@@ -79,6 +79,3 @@ internal interface IForwardOutbox : IAsyncDisposable
     /// <summary>Removes every forward of the conversation, their attempts and its recorded deliveries; returns how many forwards.</summary>
     Task<int> DeleteConversationAsync(ConversationId id, CancellationToken cancellationToken);
 }
-
-/// <summary>The outbox's engine cannot be reached or refused; nothing was recorded.</summary>
-internal sealed class OutboxUnavailableException(string message, Exception innerException) : Exception(message, innerException);

@@ -10,11 +10,3 @@ internal sealed record SuccessEnvelope<T>(string Message, string RequestId, T Da
     [SuppressMessage("Performance", "CA1822", Justification = "Serialized with the envelope: an instance property.")]
     public string Status => "success";
 }
-
-/// <summary><c>{"status":"error","message":…,"error_code":…,"request_id":…}</c>, for every 4xx and 5xx.</summary>
-internal sealed record ErrorEnvelope(string Message, string ErrorCode, string RequestId)
-{
-    [JsonPropertyOrder(-1)]
-    [SuppressMessage("Performance", "CA1822", Justification = "Serialized with the envelope: an instance property.")]
-    public string Status => "error";
-}

@@ -9,13 +9,3 @@ namespace Postcall.Http;
 /// request counts as local.
 /// </summary>
 internal sealed record RequestOrigin(IPAddress Client, bool IsLocal, bool ViaTunnel);
-
-internal static class RequestOrigins
-{
-    /// <summary>The request's origin; a request the host did not decide counts as remote.</summary>
-    public static RequestOrigin Origin(this HttpContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return context.Features.Get<RequestOrigin>() ?? new RequestOrigin(context.Connection.RemoteIpAddress ?? IPAddress.None, false, false);
-    }
-}

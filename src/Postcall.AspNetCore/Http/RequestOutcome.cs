@@ -12,19 +12,3 @@ internal sealed class RequestOutcome
     /// <summary><c>stored</c>, <c>duplicate</c>, <c>ok</c> or an <c>error_code</c>.</summary>
     public string? Result { get; set; }
 }
-
-internal static class RequestOutcomeExtensions
-{
-    public static RequestOutcome Outcome(this HttpContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var outcome = context.Features.Get<RequestOutcome>();
-        if (outcome is null)
-        {
-            outcome = new RequestOutcome();
-            context.Features.Set(outcome);
-        }
-
-        return outcome;
-    }
-}

@@ -45,27 +45,3 @@ internal interface IConversationIndex
     /// </summary>
     Task<RebuildReport> RebuildAsync(bool everything, CancellationToken cancellationToken);
 }
-
-/// <param name="Conversations">How many the store holds.</param>
-/// <param name="Refreshed">How many were re-read into the index.</param>
-/// <param name="Removed">Entries dropped because the store no longer holds them.</param>
-/// <param name="Unreadable">Conversations whose payloads could not be read; their entries were left as they were.</param>
-internal sealed record RebuildReport(int Conversations, int Refreshed, int Removed, IReadOnlyList<string> Unreadable);
-
-/// <summary>The index cannot answer or write now (its file or its server); the payloads themselves are unaffected.</summary>
-internal sealed class IndexUnavailableException : Exception
-{
-    public IndexUnavailableException()
-    {
-    }
-
-    public IndexUnavailableException(string message)
-        : base(message)
-    {
-    }
-
-    public IndexUnavailableException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}

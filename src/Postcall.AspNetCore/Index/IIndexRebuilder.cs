@@ -10,14 +10,3 @@ internal interface IIndexRebuilder
     /// <summary>Throws <see cref="IndexUnavailableException"/> when the index cannot be opened or written.</summary>
     Task<IndexRebuildResult> RebuildEverythingAsync(CancellationToken cancellationToken);
 }
-
-/// <param name="Location">The index, as a person would name it.</param>
-/// <param name="Replaced">Why the index found was unusable and made anew; null when it was used.</param>
-internal sealed record IndexRebuildResult(RebuildReport Report, string Location, string? Replaced);
-
-/// <summary>An index that is written as part of each commit (PostgreSQL) rebuilds itself as the service would.</summary>
-internal sealed class SharedIndexRebuilder(IConversationIndex index) : IIndexRebuilder
-{
-    public async Task<IndexRebuildResult> RebuildEverythingAsync(CancellationToken cancellationToken) =>
-        new(await index.RebuildAsync(everything: true, cancellationToken), index.Location, null);
-}

@@ -54,16 +54,3 @@ internal interface IPayloadStore : IDisposable
     /// <summary>Does what a commit does with a probe, then removes it; throws <see cref="StorageException"/> when refused.</summary>
     Task ProbeCommitAsync(CancellationToken cancellationToken = default);
 }
-
-/// <summary>One stored payload as the store lists it.</summary>
-/// <param name="Version">Changes whenever the bytes may have: a write time for files, the ETag for objects.</param>
-internal sealed record PayloadObject(PayloadKind Kind, long Length, DateTimeOffset LastModified, string Version);
-
-/// <summary>A conversation and its payloads, as listed by <see cref="IPayloadStore.ConversationsAsync"/>.</summary>
-internal sealed record StoredConversation(ConversationId Id, IReadOnlyList<PayloadObject> Payloads);
-
-/// <summary>An open payload: a seekable read-only stream of <see cref="Length"/> bytes. Dispose it.</summary>
-internal sealed record PayloadContent(Stream Stream, long Length, DateTimeOffset LastModified, string Version) : IAsyncDisposable
-{
-    public ValueTask DisposeAsync() => Stream.DisposeAsync();
-}

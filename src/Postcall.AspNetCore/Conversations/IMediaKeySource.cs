@@ -9,6 +9,3 @@ internal interface IMediaKeySource
     /// </summary>
     Task<IReadOnlyList<byte[]>> GetKeysAsync(CancellationToken cancellationToken);
 }
-
-/// <summary>The media-link key cannot be read now (the outbox that keeps it cannot be reached).</summary>
-internal sealed class MediaKeyUnavailableException(string message, Exception innerException) : Exception(message, innerException);

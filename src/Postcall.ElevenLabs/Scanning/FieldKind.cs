@@ -1,0 +1,8 @@
+namespace Postcall.ElevenLabs;
+
+internal enum FieldKind
+{
+    Absent,
+    JsonString,
+    Other,
+}
