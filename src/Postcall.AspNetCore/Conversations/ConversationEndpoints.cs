@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
+using Postcall.Access;
 using Postcall.Http;
 using Postcall.Index;
 using Postcall.Storage;

@@ -1,3 +1,4 @@
+using Postcall.Access;
 using Postcall.Hosting;
 
 namespace Postcall.Conversations;

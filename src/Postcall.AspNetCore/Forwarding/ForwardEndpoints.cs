@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Postcall.Conversations;
+using Postcall.Access;
 using Postcall.Http;
 using Postcall.Index;
 using Postcall.Storage;

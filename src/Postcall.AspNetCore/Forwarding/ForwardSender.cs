@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Postcall.Conversations;
+using Postcall.Access;
 using Postcall.Storage;
 
 namespace Postcall.Forwarding;

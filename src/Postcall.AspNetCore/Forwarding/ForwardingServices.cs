@@ -1,4 +1,4 @@
-using Postcall.Conversations;
+using Postcall.Access;
 using Postcall.Hosting;
 using Postcall.Sqlite;
 

@@ -1,5 +1,5 @@
 using Microsoft.OpenApi;
-using Postcall.Conversations;
+using Postcall.Access;
 
 namespace Postcall.Hosting;
 

@@ -1,7 +1,7 @@
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Postcall.Conversations;
+using Postcall.Access;
 using Postcall.Http;
 
 namespace Postcall.Observability;

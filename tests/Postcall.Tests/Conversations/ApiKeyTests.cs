@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Postcall.Conversations;
+using Postcall.Access;
 using Postcall.Hosting;
 using Postcall.Http;
 using Postcall.Tests.Support;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using Postcall.Conversations;
+using Postcall.Access;
 using Postcall.Hosting;
 
 namespace Postcall.Tests.Conversations;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using Postcall.Conversations;
+using Postcall.Access;
 using Postcall.Http;
 using Postcall.Tests.Support;
 

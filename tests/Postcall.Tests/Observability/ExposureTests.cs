@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Postcall.Conversations;
+using Postcall.Access;
 using Postcall.Hosting;
 using Postcall.Tests.Conversations;
 using Postcall.Tests.Support;

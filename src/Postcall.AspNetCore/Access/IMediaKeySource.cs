@@ -1,4 +1,4 @@
-namespace Postcall.Conversations;
+namespace Postcall.Access;
 
 /// <summary>Where the media-link signing keys come from.</summary>
 internal interface IMediaKeySource

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Threading.RateLimiting;
 
-namespace Postcall.Conversations;
+namespace Postcall.Access;
 
 /// <summary>
 /// Counts wrong or missing keys per client address; past <see cref="Attempts"/> in a <see cref="Window"/> that

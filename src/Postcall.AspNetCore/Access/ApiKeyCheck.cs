@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Postcall.Conversations;
+namespace Postcall.Access;
 
 /// <summary>
 /// Checks an <c>Authorization: Bearer &lt;key&gt;</c> header against the configured keys. Keys are compared as

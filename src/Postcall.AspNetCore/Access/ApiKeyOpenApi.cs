@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
-namespace Postcall.Conversations;
+namespace Postcall.Access;
 
 /// <summary>Declares the API key as a Bearer security scheme and requires it on every read API operation.</summary>
 internal static class ApiKeyOpenApi

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Postcall.Conversations;
+namespace Postcall.Access;
 
 /// <summary>
 /// Short-lived, per-conversation signatures for audio URLs. A browser's audio element cannot send an

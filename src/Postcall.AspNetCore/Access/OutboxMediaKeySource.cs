@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
-using Postcall.Conversations;
+using Postcall.Forwarding;
 using Postcall.Hosting;
 
-namespace Postcall.Forwarding;
+namespace Postcall.Access;
 
 /// <summary>
 /// The media-link keys: those an operator set in <c>POSTCALL_MEDIA_KEY</c> (how the key is rotated), or else one kept

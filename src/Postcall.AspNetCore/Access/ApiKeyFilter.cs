@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using Postcall.Http;
 
-namespace Postcall.Conversations;
+namespace Postcall.Access;
 
 /// <summary>
 /// The gate of everything that needs a key: a configured key as a Bearer token, or for audio a media token. A correct
