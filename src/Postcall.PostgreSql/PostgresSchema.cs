@@ -93,5 +93,11 @@ internal static class PostgresSchema
         """
         ALTER TABLE postcall_forwards ADD COLUMN replay integer NOT NULL DEFAULT 0;
         """,
+
+        // 5: whether a payload was fetched from ElevenLabs' Conversations API rather than delivered, and so its forwards.
+        """
+        ALTER TABLE postcall_deliveries ADD COLUMN fetched integer NOT NULL DEFAULT 0;
+        ALTER TABLE postcall_forwards ADD COLUMN fetched integer NOT NULL DEFAULT 0;
+        """,
     ];
 }

@@ -6,6 +6,7 @@ namespace Postcall.Forwarding;
 /// <param name="Id">Also the <c>webhook-id</c> of every attempt, so a receiver can drop repeats.</param>
 /// <param name="Step">Attempts made since it was recorded or last replayed: the place in the retry schedule.</param>
 /// <param name="Replay">Made or made pending again on request (a replay of the call, a retry of dead forwards), not by a delivery.</param>
+/// <param name="Fetched">Its payload was fetched from ElevenLabs' Conversations API, not delivered by a webhook.</param>
 internal sealed record Forward(
     string Id,
     string DestinationId,
@@ -21,4 +22,5 @@ internal sealed record Forward(
     DateTimeOffset? DeliveredAt,
     int? LastStatusCode,
     string? LastError,
-    bool Replay = false);
+    bool Replay = false,
+    bool Fetched = false);

@@ -17,7 +17,8 @@ internal sealed class ForwardIntake(IForwardOutbox outbox, ForwardDispatcher dis
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(stored);
         await dispatcher.WhenReadyAsync();
-        var delivery = new AcceptedDelivery(payload.Id, payload.Kind, stored.Payload.Version, payload.Envelope.AgentId, payload.Envelope.EventTimestamp);
+        var delivery = new AcceptedDelivery(payload.Id, payload.Kind, stored.Payload.Version, payload.Envelope.AgentId, payload.Envelope.EventTimestamp,
+            payload.Fetched);
         // Not cancelled with the request: the payload is stored, so its forwards are recorded even if the sender has gone.
         var forwards = await outbox.RecordDeliveryAsync(delivery, () => settings.RetrySchedule.WaitBefore(0) ?? TimeSpan.Zero, CancellationToken.None);
         if (forwards.Count > 0)

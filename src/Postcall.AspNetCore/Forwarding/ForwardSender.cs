@@ -24,11 +24,14 @@ internal sealed class ForwardSender(IHttpClientFactory clients, IPayloadStore st
     public const string ConversationHeader = "Postcall-Conversation-Id";
     public const string AttemptHeader = "Postcall-Attempt";
 
+    /// <summary><c>true</c> on a forward whose payload was fetched from ElevenLabs' Conversations API, not delivered.</summary>
+    public const string BackfilledHeader = "Postcall-Backfilled";
+
     /// <summary>Headers a destination may not set: the signature's, the body's and the connection's.</summary>
     public static readonly IReadOnlySet<string> ReservedHeaders = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "webhook-id", "webhook-timestamp", "webhook-signature", "content-type", "content-length", "transfer-encoding", "host",
-        "connection", "expect", "upgrade", "te", "trailer", "keep-alive", "proxy-connection", EventTypeHeader, ConversationHeader, AttemptHeader,
+        "connection", "expect", "upgrade", "te", "trailer", "keep-alive", "proxy-connection", EventTypeHeader, ConversationHeader, AttemptHeader, BackfilledHeader,
     };
 
     public async Task<AttemptOutcome> SendAsync(Destination destination, Forward forward, CancellationToken stopping)
@@ -65,6 +68,11 @@ internal sealed class ForwardSender(IHttpClientFactory clients, IPayloadStore st
                 request.Headers.TryAddWithoutValidation(EventTypeHeader, Receiving.PostCallClassifier.TypeOf(forward.Kind));
                 request.Headers.TryAddWithoutValidation(ConversationHeader, forward.ConversationId.Value);
                 request.Headers.TryAddWithoutValidation(AttemptHeader, number.ToString(CultureInfo.InvariantCulture));
+                if (forward.Fetched)
+                {
+                    request.Headers.TryAddWithoutValidation(BackfilledHeader, "true");
+                }
+
                 request.Headers.UserAgent.ParseAdd($"Postcall/{service.AppVersion}");
                 foreach (var (name, value) in destination.Headers)
                 {

@@ -16,7 +16,7 @@ internal abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
         "id, url, kinds, agent_ids, enabled, secret, headers, timeout_ms, concurrency, audio_as_link, source, created_at";
 
     private const string ForwardColumns =
-        "id, destination_id, conversation_id, kind, agent_id, event_timestamp, status, attempts, step, created_at, due_at, delivered_at, last_status_code, last_error, replay";
+        "id, destination_id, conversation_id, kind, agent_id, event_timestamp, status, attempts, step, created_at, due_at, delivered_at, last_status_code, last_error, replay, fetched";
 
     private const string AttemptColumns = "number, started_at, duration_ms, status_code, response, error, succeeded";
 
@@ -86,7 +86,18 @@ internal abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
         return RunAsync("record_delivery", async (connection, transaction) =>
         {
             var accepting = await AcceptingAsync(connection, transaction, delivery, cancellationToken);
-            if (accepting.Count == 0 && delivery.Kind != PayloadKind.Audio)
+            if (accepting.Count == 0 && delivery.Kind != PayloadKind.Audio && !delivery.Fetched)
+            {
+                return [];
+            }
+
+            // ElevenLabs' own delivery of a payload that was fetched from its API before: it replaces the fetched copy
+            // (and the mark that it was fetched), and is not forwarded again: the destinations have had this call.
+            if (!delivery.Fetched && await ExecuteAsync(connection, transaction, """
+                UPDATE postcall_deliveries SET version = @version, agent_id = @agent_id, event_timestamp = @event_timestamp, recorded_at = @now, fetched = 0
+                WHERE conversation_id = @id AND kind = @kind AND fetched = 1;
+                """, cancellationToken, ("id", delivery.Id.Value), ("kind", delivery.Kind.Name), ("version", delivery.Version),
+                ("agent_id", delivery.AgentId), ("event_timestamp", delivery.EventTimestamp), ("now", Now)) > 0)
             {
                 return [];
             }
@@ -96,14 +107,14 @@ internal abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
             // already recorded, even one whose recording is still in the same batch) finds it there and records
             // nothing. On PostgreSQL a second transaction writing the same row waits for the first to commit.
             await using var claim = Command(connection, transaction, """
-                INSERT INTO postcall_deliveries (conversation_id, kind, version, agent_id, event_timestamp, recorded_at)
-                VALUES (@id, @kind, @version, @agent_id, @event_timestamp, @now)
+                INSERT INTO postcall_deliveries (conversation_id, kind, version, agent_id, event_timestamp, recorded_at, fetched)
+                VALUES (@id, @kind, @version, @agent_id, @event_timestamp, @now, @fetched)
                 ON CONFLICT (conversation_id, kind) DO UPDATE SET version = excluded.version, agent_id = excluded.agent_id,
                     event_timestamp = excluded.event_timestamp, recorded_at = excluded.recorded_at
-                WHERE postcall_deliveries.version <> excluded.version
+                WHERE postcall_deliveries.version <> excluded.version AND excluded.fetched = 0
                 RETURNING version;
                 """, ("id", delivery.Id.Value), ("kind", delivery.Kind.Name), ("version", delivery.Version),
-                ("agent_id", delivery.AgentId), ("event_timestamp", delivery.EventTimestamp), ("now", Now));
+                ("agent_id", delivery.AgentId), ("event_timestamp", delivery.EventTimestamp), ("now", Now), ("fetched", delivery.Fetched ? 1 : 0));
             if (await claim.ExecuteScalarAsync(cancellationToken) is null)
             {
                 return [];
@@ -117,8 +128,9 @@ internal abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
         RunAsync("delivery", async (connection, transaction) =>
         {
             var found = await ReadAsync(connection, transaction,
-                "SELECT version, agent_id, event_timestamp FROM postcall_deliveries WHERE conversation_id = @id AND kind = @kind;",
-                r => new AcceptedDelivery(id, kind, r.GetString(0), NullableString(r, 1), NullableLong(r, 2)),
+                "SELECT version, agent_id, event_timestamp, fetched FROM postcall_deliveries WHERE conversation_id = @id AND kind = @kind;",
+                r => new AcceptedDelivery(id, kind, r.GetString(0), NullableString(r, 1), NullableLong(r, 2),
+                    Convert.ToInt32(r.GetValue(3), CultureInfo.InvariantCulture) != 0),
                 cancellationToken, ("id", id.Value), ("kind", kind.Name));
             return found.Count == 0 ? null : found[0];
         }, cancellationToken);
@@ -141,13 +153,13 @@ internal abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
         foreach (var destination in destinations)
         {
             var forward = new Forward(NewForwardId(), destination.Id, delivery.Id, delivery.Kind, delivery.AgentId, delivery.EventTimestamp,
-                ForwardStatus.Pending, 0, 0, now, now + firstWait(), null, null, null, replay);
+                ForwardStatus.Pending, 0, 0, now, now + firstWait(), null, null, null, replay, delivery.Fetched);
             await ExecuteAsync(connection, transaction, $"""
                 INSERT INTO postcall_forwards ({ForwardColumns})
-                VALUES (@id, @destination_id, @conversation_id, @kind, @agent_id, @event_timestamp, 'pending', 0, 0, @created_at, @due_at, NULL, NULL, NULL, @replay);
+                VALUES (@id, @destination_id, @conversation_id, @kind, @agent_id, @event_timestamp, 'pending', 0, 0, @created_at, @due_at, NULL, NULL, NULL, @replay, @fetched);
                 """, cancellationToken, ("id", forward.Id), ("destination_id", forward.DestinationId), ("conversation_id", forward.ConversationId.Value),
                 ("kind", forward.Kind.Name), ("agent_id", forward.AgentId), ("event_timestamp", forward.EventTimestamp),
-                ("created_at", now.ToUnixTimeMilliseconds()), ("due_at", forward.DueAt!.Value.ToUnixTimeMilliseconds()), ("replay", replay ? 1 : 0));
+                ("created_at", now.ToUnixTimeMilliseconds()), ("due_at", forward.DueAt!.Value.ToUnixTimeMilliseconds()), ("replay", replay ? 1 : 0), ("fetched", delivery.Fetched ? 1 : 0));
             forwards.Add(forward);
         }
 
@@ -324,7 +336,8 @@ internal abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
         Time(r, 11),
         NullableLong(r, 12) is { } code ? (int)code : null,
         NullableString(r, 13),
-        Convert.ToInt32(r.GetValue(14), CultureInfo.InvariantCulture) != 0);
+        Convert.ToInt32(r.GetValue(14), CultureInfo.InvariantCulture) != 0,
+        Convert.ToInt32(r.GetValue(15), CultureInfo.InvariantCulture) != 0);
 
     private static ForwardAttempt ReadAttempt(DbDataReader r) => new(
         Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture),

@@ -70,7 +70,7 @@ internal sealed class HandlerInvoker(IServiceScopeFactory scopes, IPayloadStore 
             await using var scope = scopes.CreateAsyncScope();
             var instance = (PostCallHandler)scope.ServiceProvider.GetRequiredService(handler.HandlerType);
             var context = new PostCallHandlerContext(handler.Name, forward.ConversationId.Value, forward.Kind.WireName, forward.Id, number,
-                forward.Replay || forward.Attempts > forward.Step, forward.CreatedAt);
+                forward.Replay || forward.Attempts > forward.Step, forward.CreatedAt, forward.Fetched);
             var call = e switch
             {
                 TranscriptionEvent t => instance.HandleTranscriptionAsync(t, context, timeout.Token),

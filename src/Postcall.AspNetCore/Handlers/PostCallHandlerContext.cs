@@ -4,8 +4,9 @@ namespace Postcall.Handlers;
 public sealed class PostCallHandlerContext
 {
     internal PostCallHandlerContext(string handlerName, string conversationId, string kind, string deliveryId, int attempt, bool isReplay,
-        DateTimeOffset recordedAt)
+        DateTimeOffset recordedAt, bool isFetchedFromApi)
     {
+        IsFetchedFromApi = isFetchedFromApi;
         RecordedAt = recordedAt;
         HandlerName = handlerName;
         ConversationId = conversationId;
@@ -44,4 +45,10 @@ public sealed class PostCallHandlerContext
 
     /// <summary>Whether someone asked for it again (a replay of the call, or of dead deliveries) rather than it arriving.</summary>
     public bool IsReplay { get; }
+
+    /// <summary>
+    /// Whether the payload was fetched from ElevenLabs' Conversations API because its webhook never arrived (a
+    /// backfill), rather than delivered. A fetched transcription's <c>event_timestamp</c> is when it was fetched.
+    /// </summary>
+    public bool IsFetchedFromApi { get; }
 }

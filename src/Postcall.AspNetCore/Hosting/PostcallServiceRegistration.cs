@@ -1,3 +1,4 @@
+using Postcall.Reconciling;
 using Postcall.Conversations;
 using Postcall.Coordination;
 using Postcall.Forwarding;
@@ -25,7 +26,9 @@ internal static class PostcallServiceRegistration
         services.AddPayloadStore();
         services.AddCoordination();
         services.AddForwarding();
+        services.AddSingleton<CallCommit>();
         services.AddSingleton<PostCallReceiver>();
+        services.AddReconciling();
         services.AddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<PostcallSettings>();

@@ -109,6 +109,9 @@ internal sealed record PostcallSettings
     /// <summary>Both engines shared: several instances may serve the same calls.</summary>
     public bool IsShared => DatabaseUrl is not null && StorageUrl is not null;
 
+    /// <summary>ElevenLabs' Conversations API, to fetch what never arrived; off without <c>ELEVENLABS_API_KEY</c>.</summary>
+    public Reconciling.ElevenLabsApiSettings ElevenLabsApi { get; init; } = new();
+
     /// <summary>How long <c>--tunnel</c> waits for ngrok's public URL.</summary>
     public TimeSpan TunnelTimeout { get; init; } = TimeSpan.FromSeconds(DefaultTunnelTimeoutSeconds);
 
@@ -144,6 +147,7 @@ internal sealed record PostcallSettings
             TunnelTimeout = TimeSpan.FromSeconds(ParsePositive(read(TunnelTimeoutVariable), TunnelTimeoutVariable, DefaultTunnelTimeoutSeconds, "whole number of seconds", errors)),
             DatabaseUrl = CheckEngineSetting(DatabaseUrlVariable, read(DatabaseUrlVariable), engines, errors),
             StorageUrl = CheckEngineSetting(StorageUrlVariable, read(StorageUrlVariable), engines, errors),
+            ElevenLabsApi = Reconciling.ElevenLabsApiSettings.Parse(read, errors),
         };
 
         if (settings.PayloadPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)

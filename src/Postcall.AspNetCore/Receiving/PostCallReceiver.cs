@@ -18,7 +18,7 @@ namespace Postcall.Receiving;
 /// commit durably. Every early exit removes what it wrote.
 /// </summary>
 internal sealed partial class PostCallReceiver(PostcallSettings settings, IPayloadStore store, UnverifiedAdmission unverified, TimeProvider time,
-    PostcallMetrics metrics, IConversationIndex index, Forwarding.ForwardIntake forwarding, ILogger<PostCallReceiver> logger)
+    PostcallMetrics metrics, CallCommit commit, ILogger<PostCallReceiver> logger)
 {
     /// <summary>Event types this version does not know that it has stored since it started: each is logged once.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _newEventTypes = new(StringComparer.Ordinal);
@@ -137,19 +137,8 @@ internal sealed partial class PostCallReceiver(PostcallSettings settings, IPaylo
             observation.AudioDecoded(file.Length, context.Outcome().BodyBytes ?? 0, json.ScanningTime);
         }
 
-        // An index that is part of the commit is given the body's indexed fields; a cache of the store reads them itself.
-        var (call, failed) = (default(PayloadFacts.Transcription), default(PayloadFacts.Failure));
-        if (index.IsPartOfCommit)
-        {
-            await using var body = file.OpenRead();
-            (call, failed) = await PayloadFacts.ReadAsync(payload.Kind, body, context.RequestAborted);
-        }
-
         var committing = Stopwatch.GetTimestamp();
-        var stored = await store.CommitAsync(file, payload.Id, payload.Kind, context.RequestAborted);
-        await forwarding.RecordAsync(payload, stored);
-        // The object is written: record it even if the sender has gone, so it is never left unindexed by choice.
-        await index.RecordAsync(payload.Id, new PayloadRecord(stored.Payload, call, failed), CancellationToken.None);
+        var stored = await commit.CommitAsync(payload, context.RequestAborted);
         observation.Stored(stored, Stopwatch.GetElapsedTime(committing));
         return (stored, payload.Kind, null);
     }

@@ -46,6 +46,13 @@ internal sealed class SqliteForwardOutbox(string path, TimeProvider time) : SqlF
         """
         ALTER TABLE postcall_forwards ADD COLUMN replay INTEGER NOT NULL DEFAULT 0;
         """,
+
+        // 3: whether a payload was fetched from ElevenLabs' Conversations API rather than delivered (its provenance,
+        // kept here and not in the index, so a rebuild keeps it), and so each of its forwards.
+        """
+        ALTER TABLE postcall_deliveries ADD COLUMN fetched INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE postcall_forwards ADD COLUMN fetched INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     private const int MaxBatch = 256;
