@@ -1,4 +1,3 @@
-using Postcall.Reconciling;
 using Postcall.Conversations;
 using Postcall.Coordination;
 using Postcall.Forwarding;
@@ -6,6 +5,7 @@ using Postcall.Http;
 using Postcall.Index;
 using Postcall.Observability;
 using Postcall.Receiving;
+using Postcall.Reconciling;
 using Postcall.Storage;
 
 namespace Postcall.Hosting;

@@ -1,4 +1,5 @@
 using Postcall.ElevenLabs;
+
 namespace Postcall.Receiving;
 
 /// <summary>The <c>error_code</c> each refused signature is answered with, as the earlier service answered it.</summary>

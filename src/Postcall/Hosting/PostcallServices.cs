@@ -2,8 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Logging.Console;
-using Postcall.Observability;
 using Postcall.Http;
+using Postcall.Observability;
 using Postcall.Tunnel;
 
 namespace Postcall.Hosting;
