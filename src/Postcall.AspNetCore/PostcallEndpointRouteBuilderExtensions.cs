@@ -2,6 +2,7 @@ using Postcall.Conversations;
 using Postcall.Dashboard;
 using Postcall.Forwarding;
 using Postcall.Receiving;
+using Postcall.Reconciling;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -28,13 +29,16 @@ public static class PostcallEndpointRouteBuilderExtensions
 
     /// <summary>
     /// The read API under <c>/api/conversations</c>: list and search calls, read one, its recording and raw payloads,
-    /// delete one. Every request needs a key of <c>POSTCALL_API_KEY</c> (deleting, <c>POSTCALL_ADMIN_KEY</c>).
+    /// delete one; and <c>/api/reconcile</c>, the sweeps that fetch from ElevenLabs' Conversations API what never
+    /// arrived. Every request needs a key of <c>POSTCALL_API_KEY</c> (deleting and starting a sweep,
+    /// <c>POSTCALL_ADMIN_KEY</c>).
     /// </summary>
     /// <param name="endpoints">The app, or a group of it.</param>
     public static RouteGroupBuilder MapPostcallReadApi(this IEndpointRouteBuilder endpoints)
     {
         var group = Group(endpoints);
         group.MapConversations();
+        group.MapReconcile();
         return group;
     }
 

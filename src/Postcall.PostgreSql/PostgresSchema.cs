@@ -99,5 +99,17 @@ internal static class PostgresSchema
         ALTER TABLE postcall_deliveries ADD COLUMN fetched integer NOT NULL DEFAULT 0;
         ALTER TABLE postcall_forwards ADD COLUMN fetched integer NOT NULL DEFAULT 0;
         """,
+
+        // 6: reconciling with ElevenLabs' Conversations API: each sweep and its report, and what the API cannot give.
+        """
+        CREATE TABLE postcall_sweeps (
+            id text PRIMARY KEY, trigger_name text NOT NULL, since_unix bigint NOT NULL, until_unix bigint NOT NULL, agents text NOT NULL,
+            dry_run integer NOT NULL, status text NOT NULL, started_at bigint NOT NULL, updated_at bigint NOT NULL,
+            finished_at bigint, reach bigint, report text NOT NULL);
+        CREATE INDEX postcall_sweeps_newest ON postcall_sweeps (started_at DESC);
+        CREATE TABLE postcall_unfillable (
+            conversation_id text COLLATE "C" NOT NULL, kind text NOT NULL, reason text NOT NULL, recorded_at bigint NOT NULL,
+            PRIMARY KEY (conversation_id, kind));
+        """,
     ];
 }

@@ -40,20 +40,13 @@ internal sealed class RetrySchedule
         var waits = new List<TimeSpan>();
         foreach (var entry in text.Split(',', StringSplitOptions.TrimEntries))
         {
-            var unitStart = entry.Length;
-            while (unitStart > 0 && char.IsAsciiLetter(entry[unitStart - 1]))
-            {
-                unitStart--;
-            }
-
-            if (!long.TryParse(entry.AsSpan(0, unitStart), NumberStyles.None, CultureInfo.InvariantCulture, out var amount)
-                || UnitOf(entry[unitStart..]) is not { } unit || unit * amount > MaxWait)
+            if (!Hosting.Duration.TryParse(entry, out var wait) || wait > MaxWait)
             {
                 problem = $"entry '{entry}' is not a wait such as 0s, 500ms, 5m, 2h or 1d (at most 7 days)";
                 return null;
             }
 
-            waits.Add(unit * amount);
+            waits.Add(wait);
         }
 
         if (waits.Count > MaxAttempts)
@@ -65,16 +58,6 @@ internal sealed class RetrySchedule
         problem = null;
         return new RetrySchedule(waits);
     }
-
-    private static TimeSpan? UnitOf(string unit) => unit switch
-    {
-        "ms" => TimeSpan.FromMilliseconds(1),
-        "s" => TimeSpan.FromSeconds(1),
-        "m" => TimeSpan.FromMinutes(1),
-        "h" => TimeSpan.FromHours(1),
-        "d" => TimeSpan.FromDays(1),
-        _ => null,
-    };
 
     public override string ToString() => string.Join(',', Waits.Select(w => w.TotalMilliseconds % 1000 != 0
         ? string.Create(CultureInfo.InvariantCulture, $"{(long)w.TotalMilliseconds}ms")

@@ -10,7 +10,7 @@ namespace Postcall.Forwarding;
 /// 0/1. Each engine opens connections and transactions its own way and claims work its own way
 /// (<see cref="ClaimSuffix"/>); nothing here is seen outside the two implementations.
 /// </summary>
-internal abstract class SqlForwardOutbox(TimeProvider time) : IForwardOutbox
+internal abstract partial class SqlForwardOutbox(TimeProvider time) : IForwardOutbox, Reconciling.ISweepLedger
 {
     private const string DestinationColumns =
         "id, url, kinds, agent_ids, enabled, secret, headers, timeout_ms, concurrency, audio_as_link, source, created_at";

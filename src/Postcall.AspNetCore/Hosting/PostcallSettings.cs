@@ -112,6 +112,9 @@ internal sealed record PostcallSettings
     /// <summary>ElevenLabs' Conversations API, to fetch what never arrived; off without <c>ELEVENLABS_API_KEY</c>.</summary>
     public Reconciling.ElevenLabsApiSettings ElevenLabsApi { get; init; } = new();
 
+    /// <summary>The sweeps that compare the archive with that API and fetch what is missing.</summary>
+    public Reconciling.ReconcileSettings Reconcile { get; init; } = new();
+
     /// <summary>How long <c>--tunnel</c> waits for ngrok's public URL.</summary>
     public TimeSpan TunnelTimeout { get; init; } = TimeSpan.FromSeconds(DefaultTunnelTimeoutSeconds);
 
@@ -148,6 +151,7 @@ internal sealed record PostcallSettings
             DatabaseUrl = CheckEngineSetting(DatabaseUrlVariable, read(DatabaseUrlVariable), engines, errors),
             StorageUrl = CheckEngineSetting(StorageUrlVariable, read(StorageUrlVariable), engines, errors),
             ElevenLabsApi = Reconciling.ElevenLabsApiSettings.Parse(read, errors),
+            Reconcile = Reconciling.ReconcileSettings.Parse(read, errors),
         };
 
         if (settings.PayloadPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)

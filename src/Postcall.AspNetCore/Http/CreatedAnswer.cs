@@ -3,8 +3,12 @@ using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Postcall.Http;
 
-/// <summary>A 201 <see cref="Answer{T}"/> with the <c>Location</c> of what was made.</summary>
-internal sealed class CreatedAnswer<T>(string location, T value) : Answer<T>(value, StatusCodes.Status201Created), IEndpointMetadataProvider
+/// <summary>
+/// A 201 <see cref="Answer{T}"/> with the <c>Location</c> of what was made; or, with <paramref name="accepted"/>, a
+/// 202 with the <c>Location</c> of what was started (its progress).
+/// </summary>
+internal sealed class CreatedAnswer<T>(string location, T value, bool accepted = false)
+    : Answer<T>(value, accepted ? StatusCodes.Status202Accepted : StatusCodes.Status201Created), IEndpointMetadataProvider
 {
     public override Task ExecuteAsync(HttpContext httpContext)
     {
@@ -17,5 +21,6 @@ internal sealed class CreatedAnswer<T>(string location, T value) : Answer<T>(val
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status201Created, typeof(T), ["application/json"]));
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status202Accepted, typeof(T), ["application/json"]));
     }
 }

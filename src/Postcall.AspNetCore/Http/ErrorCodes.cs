@@ -32,6 +32,9 @@ internal static class ErrorCodes
     public const string DestinationIsHandler = "destination_is_handler";
     public const string ForwardNotFound = "forward_not_found";
     public const string OutboxUnavailable = "outbox_unavailable";
+    public const string InvalidReconcile = "invalid_reconcile";
+    public const string ReconcileOff = "reconcile_off";
+    public const string SweepNotFound = "sweep_not_found";
     public const string BadRequest = "bad_request";
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";

@@ -11,6 +11,10 @@ internal static class ReconcilingServices
     {
         services.AddSingleton<ConversationsApi>();
         services.AddSingleton<Backfill>();
+        services.AddSingleton<ISweepLedger>(sp => (ISweepLedger)sp.GetRequiredService<Forwarding.IForwardOutbox>());
+        services.AddSingleton<Reconciler>();
+        services.AddSingleton<ReconcileService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReconcileService>());
         services.AddHttpClient(ConversationsApi.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {

@@ -53,6 +53,18 @@ internal sealed class SqliteForwardOutbox(string path, TimeProvider time) : SqlF
         ALTER TABLE postcall_deliveries ADD COLUMN fetched INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE postcall_forwards ADD COLUMN fetched INTEGER NOT NULL DEFAULT 0;
         """,
+
+        // 4: reconciling with ElevenLabs' Conversations API: each sweep and its report, and what the API cannot give.
+        """
+        CREATE TABLE postcall_sweeps (
+            id TEXT PRIMARY KEY, trigger_name TEXT NOT NULL, since_unix INTEGER NOT NULL, until_unix INTEGER NOT NULL, agents TEXT NOT NULL,
+            dry_run INTEGER NOT NULL, status TEXT NOT NULL, started_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+            finished_at INTEGER, reach INTEGER, report TEXT NOT NULL);
+        CREATE INDEX postcall_sweeps_newest ON postcall_sweeps (started_at DESC);
+        CREATE TABLE postcall_unfillable (
+            conversation_id TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL, recorded_at INTEGER NOT NULL,
+            PRIMARY KEY (conversation_id, kind));
+        """,
     ];
 
     private const int MaxBatch = 256;
