@@ -8,7 +8,7 @@ namespace Postcall.Cli;
 /// </summary>
 internal static class PostcallCli
 {
-    private static readonly string[] CliWords = ["send", "sign", "verify", "tunnel", "reindex", "migrate", "-h", "--help", "-?", "--version"];
+    private static readonly string[] CliWords = ["send", "sign", "verify", "tunnel", "reindex", "migrate", "reconcile", "-h", "--help", "-?", "--version"];
 
     public static bool Handles(IReadOnlyList<string> args) => args.Count > 0 && CliWords.Contains(args[0]);
 
@@ -26,6 +26,7 @@ internal static class PostcallCli
             TunnelCommand.Create(environment),
             ReindexCommand.Create(environment),
             MigrateCommand.Create(environment),
+            ReconcileCommand.Create(environment, interactive),
         };
         root.Options.Add(new Option<bool>("--tunnel") { Description = "Run the service and open an ngrok tunnel to it." });
 
