@@ -101,7 +101,11 @@ internal sealed partial class ReconcileService(Reconciler reconciler, Conversati
         }
     }
 
-    /// <summary>One-off sweeps that were running when this instance (or another) stopped are run again.</summary>
+    /// <summary>
+    /// One-off sweeps that were running when this instance (or another) stopped are run again. Alone with its
+    /// storage, an instance that starts knows every sweep still running was its own, cut short; shared, it goes by
+    /// whether the sweep is still being saved.
+    /// </summary>
     private async Task ResumeInterruptedAsync(CancellationToken cancellationToken)
     {
         try
@@ -109,7 +113,8 @@ internal sealed partial class ReconcileService(Reconciler reconciler, Conversati
             await outboxReady.WhenReadyAsync();
             foreach (var sweep in await ledger.RecentSweepsAsync(50, cancellationToken))
             {
-                if (sweep.Trigger == SweepRecord.OneOff && Describe(sweep).Status == SweepRecord.Interrupted)
+                var cutShort = sweep.Status == SweepRecord.Running && (!settings.IsShared || Describe(sweep).Status == SweepRecord.Interrupted);
+                if (sweep.Trigger == SweepRecord.OneOff && cutShort)
                 {
                     Resuming(logger, sweep.Id);
                     _oneOffs.Writer.TryWrite(sweep with { Report = new SweepReport() });

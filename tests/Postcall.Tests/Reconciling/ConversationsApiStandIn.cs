@@ -42,6 +42,9 @@ public sealed class ConversationsApiStandIn : IAsyncDisposable
     /// <summary>Recordings by id; a conversation without one answers 404.</summary>
     public ConcurrentDictionary<string, byte[]> Recordings { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Recordings sent half, then held until the source completes (or the client goes away).</summary>
+    public ConcurrentDictionary<string, TaskCompletionSource> StallAudio { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Recordings answered with a redirect to <see cref="OtherOrigin"/> instead.</summary>
     public ConcurrentDictionary<string, bool> RedirectAudio { get; } = new(StringComparer.Ordinal);
 
@@ -116,16 +119,32 @@ public sealed class ConversationsApiStandIn : IAsyncDisposable
         app.MapGet("/v1/convai/conversations/{id}", (string id) => self!.Conversations.TryGetValue(id, out var json)
             ? Results.Text(json, "application/json")
             : Results.Text(File.ReadAllText(Fixtures.PathOf("api/error_404.json")), "application/json", statusCode: 404));
-        app.MapGet("/v1/convai/conversations/{id}/audio", (string id) =>
+        app.MapGet("/v1/convai/conversations/{id}/audio", async (HttpContext context, string id) =>
         {
-            if (!self!.Recordings.ContainsKey(id))
+            if (!self!.Recordings.TryGetValue(id, out var mp3))
             {
-                return Results.Text(File.ReadAllText(Fixtures.PathOf("api/error_404.json")), "application/json", statusCode: 404);
+                await Error(context, 404, "error_404.json");
+                return;
             }
 
-            return self.RedirectAudio.ContainsKey(id)
-                ? Results.Redirect(new Uri(self.OtherOrigin, $"/cdn/{id}.mp3").AbsoluteUri)
-                : Results.Bytes(self.Recordings[id], "audio/mpeg");
+            if (self.RedirectAudio.ContainsKey(id))
+            {
+                context.Response.Redirect(new Uri(self.OtherOrigin, $"/cdn/{id}.mp3").AbsoluteUri);
+                return;
+            }
+
+            context.Response.ContentType = "audio/mpeg";
+            context.Response.ContentLength = mp3.Length;
+            if (self.StallAudio.TryGetValue(id, out var stall) && !stall.Task.IsCompleted)
+            {
+                await context.Response.Body.WriteAsync(mp3.AsMemory(0, mp3.Length / 2), context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await stall.Task.WaitAsync(context.RequestAborted);
+                await context.Response.Body.WriteAsync(mp3.AsMemory(mp3.Length / 2), context.RequestAborted);
+                return;
+            }
+
+            await context.Response.Body.WriteAsync(mp3, context.RequestAborted);
         });
         app.MapGet("/cdn/{file}", (string file) => self!.Recordings.TryGetValue(file.Replace(".mp3", "", StringComparison.Ordinal), out var mp3)
             ? Results.Bytes(mp3, "audio/mpeg")
