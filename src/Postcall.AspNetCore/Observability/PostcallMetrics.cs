@@ -59,6 +59,15 @@ internal sealed class PostcallMetrics
             "Calls whose transcription says has_audio but whose recording had not arrived 15 minutes later (ElevenLabs never retries audio).");
     }
 
+    /// <summary>When a delivery was last answered 200 by this instance; null before the first.</summary>
+    internal DateTimeOffset? LastSuccess => Interlocked.Read(ref _lastSuccessTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <summary>A gauge per ElevenLabs webhook: 1 while it is disabled (by a person or automatically), else 0.</summary>
+    internal void ObserveWebhooks(Func<IEnumerable<(string WebhookId, bool Disabled)>> webhooks) =>
+        _meter.CreateObservableGauge("postcall.elevenlabs.webhook.disabled",
+            () => webhooks().Select(w => new Measurement<int>(w.Disabled ? 1 : 0, new KeyValuePair<string, object?>("webhook_id", w.WebhookId))),
+            "{webhook}", "1 while ElevenLabs reports the webhook disabled or auto-disabled (no call reaches Postcall through it), else 0.");
+
     /// <summary>The latest count of calls whose promised recording is missing.</summary>
     internal void AwaitingAudio(long calls) => Interlocked.Exchange(ref _awaitingAudio, calls);
 

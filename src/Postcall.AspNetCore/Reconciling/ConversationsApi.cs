@@ -77,6 +77,48 @@ internal sealed class ConversationsApi(IHttpClientFactory clients, PostcallSetti
         return body;
     }
 
+    /// <summary>The workspace's webhooks (<c>GET /v1/workspace/webhooks</c>).</summary>
+    public async Task<IReadOnlyList<ListedWebhook>> WebhooksAsync(CancellationToken cancellationToken)
+    {
+        var body = await GetBytesAsync("/v1/workspace/webhooks?include_usages=true", MaxPageBytes, cancellationToken);
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (!document.RootElement.TryGetProperty("webhooks", out var items) || items.ValueKind != JsonValueKind.Array)
+            {
+                throw new FormatException("No webhooks array.");
+            }
+
+            return [.. items.EnumerateArray().Where(w => w.ValueKind == JsonValueKind.Object && String(w, "webhook_id") is not null).Select(w => new ListedWebhook(
+                String(w, "webhook_id")!, String(w, "name"), w.TryGetProperty("is_disabled", out var d) && d.ValueKind == JsonValueKind.True,
+                w.TryGetProperty("is_auto_disabled", out var a) && a.ValueKind == JsonValueKind.True,
+                Number(w, "most_recent_failure_error_code") is { } code ? (int)Math.Clamp(code, 0, 999) : null, Number(w, "most_recent_failure_timestamp"),
+                w.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Array
+                    ? [.. usage.EnumerateArray().Where(u => u.ValueKind == JsonValueKind.Object).Select(u => String(u, "usage_type")).OfType<string>()]
+                    : []))];
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            throw new ElevenLabsApiException(ApiFailure.Malformed, "The webhook list is not the documented JSON.", 200, e);
+        }
+    }
+
+    /// <summary>The webhook ElevenLabs' agent settings send post-call events to (<c>GET /v1/convai/settings</c>); null when none is named.</summary>
+    public async Task<string?> PostCallWebhookIdAsync(CancellationToken cancellationToken)
+    {
+        var body = await GetBytesAsync("/v1/convai/settings", MaxPageBytes, cancellationToken);
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("webhooks", out var webhooks)
+                && webhooks.ValueKind == JsonValueKind.Object ? String(webhooks, "post_call_webhook_id") : null;
+        }
+        catch (JsonException e)
+        {
+            throw new ElevenLabsApiException(ApiFailure.Malformed, "The agent settings are not the documented JSON.", 200, e);
+        }
+    }
+
     /// <summary>The recording, streamed: the caller copies it and disposes the answer.</summary>
     public async Task<HttpResponseMessage> OpenAudioAsync(ConversationId id, CancellationToken cancellationToken) =>
         await SendAsync($"/v1/convai/conversations/{id.Value}/audio", cancellationToken);

@@ -74,13 +74,13 @@ internal static class ReconcileEndpoints
     }
 
     private static async Task<Results<Answer<SuccessEnvelope<SweepList>>, JsonHttpResult<ErrorEnvelope>>> ListAsync(
-        HttpContext context, ISweepLedger ledger, ReconcileService sweeps)
+        HttpContext context, ISweepLedger ledger, ReconcileService sweeps, WebhookHealth webhooks)
     {
         try
         {
             var recent = await ledger.RecentSweepsAsync(20, context.RequestAborted);
             return ApiResults.Success(context, recent.Count == 1 ? "1 sweep" : $"{recent.Count} sweeps",
-                new SweepList([.. recent.Select(s => SweepView.From(sweeps.Describe(s)))]));
+                new SweepList([.. recent.Select(s => SweepView.From(sweeps.Describe(s)))], webhooks.Latest));
         }
         catch (OutboxUnavailableException)
         {

@@ -12,7 +12,7 @@ namespace Postcall.Reconciling;
 /// A sweep cut short (a crash, a stop) is run again after the restart: storing is idempotent, so nothing is fetched
 /// twice.
 /// </summary>
-internal sealed partial class ReconcileService(Reconciler reconciler, ConversationsApi api, ISweepLedger ledger, IJobLeases leases,
+internal sealed partial class ReconcileService(Reconciler reconciler, ConversationsApi api, WebhookHealth webhooks, ISweepLedger ledger, IJobLeases leases,
     ForwardDispatcher outboxReady, PostcallSettings settings, TimeProvider time, ILogger<ReconcileService> logger) : BackgroundService
 {
     public const string Job = "reconcile";
@@ -148,6 +148,7 @@ internal sealed partial class ReconcileService(Reconciler reconciler, Conversati
             SweepRecord.Running, now, now, null, null, new SweepReport());
         await ledger.SaveSweepAsync(sweep, cancellationToken);
         using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        await webhooks.CheckAsync(both.Token);
         var ended = await reconciler.RunAsync(sweep, both.Token);
         if (full && ended.Status == SweepRecord.Completed)
         {
@@ -166,6 +167,7 @@ internal sealed partial class ReconcileService(Reconciler reconciler, Conversati
             if (lease is not null)
             {
                 using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+                await webhooks.CheckAsync(both.Token);
                 await reconciler.RunAsync(sweep with { UpdatedAt = time.GetUtcNow() }, both.Token);
                 return;
             }

@@ -13,6 +13,7 @@ internal static class ReconcilingServices
         services.AddSingleton<Backfill>();
         services.AddSingleton<ISweepLedger>(sp => (ISweepLedger)sp.GetRequiredService<Forwarding.IForwardOutbox>());
         services.AddSingleton<Reconciler>();
+        services.AddSingleton<WebhookHealth>();
         services.AddSingleton<ReconcileService>();
         services.AddHostedService(sp => sp.GetRequiredService<ReconcileService>());
         services.AddHttpClient(ConversationsApi.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)

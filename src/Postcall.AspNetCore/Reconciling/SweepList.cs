@@ -1,4 +1,4 @@
 namespace Postcall.Reconciling;
 
-/// <summary>The recent sweeps, newest first.</summary>
-internal sealed record SweepList(IReadOnlyList<SweepView> Sweeps);
+/// <summary>The recent sweeps, newest first, and what the last of them found of ElevenLabs' webhooks.</summary>
+internal sealed record SweepList(IReadOnlyList<SweepView> Sweeps, WebhookReport Webhooks);

@@ -50,6 +50,12 @@ public sealed class ConversationsApiStandIn : IAsyncDisposable
 
     public ConcurrentQueue<Request> Requests { get; } = new();
 
+    /// <summary>The webhook the agent settings name for post-call events (the fixture's auto-disabled one by default).</summary>
+    public string? PostCallWebhookId { get; set; } = "96fa5c43baf105da027e123e3e9aecd6";
+
+    /// <summary>The key may not read webhooks or settings: 403.</summary>
+    public bool WebhooksForbidden { get; set; }
+
     public sealed record Request(int Port, string Path, bool HadKey);
 
     /// <summary>What the next request to a path gets instead of its answer.</summary>
@@ -146,6 +152,12 @@ public sealed class ConversationsApiStandIn : IAsyncDisposable
 
             await context.Response.Body.WriteAsync(mp3, context.RequestAborted);
         });
+        app.MapGet("/v1/workspace/webhooks", (HttpContext context) => self!.WebhooksForbidden
+            ? Error(context, 403, "error_401.json")
+            : context.Response.WriteAsync(File.ReadAllText(Fixtures.PathOf("api/workspace_webhooks.json"))));
+        app.MapGet("/v1/convai/settings", (HttpContext context) => self!.WebhooksForbidden
+            ? Error(context, 403, "error_401.json")
+            : context.Response.WriteAsJsonAsync(new { webhooks = new { post_call_webhook_id = self.PostCallWebhookId, events = new[] { "transcript", "audio" } }, can_use_mcp_servers = true }));
         app.MapGet("/cdn/{file}", (string file) => self!.Recordings.TryGetValue(file.Replace(".mp3", "", StringComparison.Ordinal), out var mp3)
             ? Results.Bytes(mp3, "audio/mpeg")
             : Results.NotFound());

@@ -154,6 +154,43 @@ public sealed class ReconcileTests(SharedEngines engines)
     }
 
     [Fact]
+    public async Task Each_sweep_reads_the_webhooks_health_and_an_auto_disabled_post_call_webhook_is_said_with_what_to_do()
+    {
+        var mp3 = Fixtures.Bytes("sample_call.mp3");
+        await using var standIn = await StandInAsync(mp3);
+        await using var host = await HostAsync(standIn);
+
+        await SweepAsync(host, new { since = "2026-01-01" });
+        var webhooks = (await host.GetAsync("/api/reconcile")).Data.GetProperty("webhooks");
+
+        Assert.Equal("ok", webhooks.GetProperty("check").GetString());
+        var states = webhooks.GetProperty("webhooks").EnumerateArray().ToDictionary(w => w.GetProperty("webhook_id").GetString()!);
+        Assert.Equal(3, states.Count);
+        var postCall = states["96fa5c43baf105da027e123e3e9aecd6"];
+        Assert.True(postCall.GetProperty("is_post_call").GetBoolean());
+        Assert.Equal("auto_disabled", postCall.GetProperty("state").GetString());
+        Assert.Equal(503, postCall.GetProperty("last_failure_status").GetInt32());
+        Assert.Equal("disabled", states["e2e997c4bba81676f8a51b6338ca74ff"].GetProperty("state").GetString());
+        Assert.Equal("healthy", states["506de5c6a1679432a37549f00120b6c7"].GetProperty("state").GetString());
+        Assert.Contains("re-enable the webhook in ElevenLabs", webhooks.GetProperty("advice").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_that_may_not_read_webhooks_is_said_and_reconciling_goes_on()
+    {
+        var mp3 = Fixtures.Bytes("sample_call.mp3");
+        await using var standIn = await StandInAsync(mp3);
+        standIn.WebhooksForbidden = true;
+        await using var host = await HostAsync(standIn);
+
+        var sweep = await SweepAsync(host, new { since = "2026-01-01" });
+
+        Assert.Equal("completed", sweep.GetProperty("status").GetString());
+        Assert.Equal(6, Count(sweep, "backfilled_transcriptions"));
+        Assert.Equal("forbidden", (await host.GetAsync("/api/reconcile")).Data.GetProperty("webhooks").GetProperty("check").GetString());
+    }
+
+    [Fact]
     public async Task A_dry_run_says_what_would_be_fetched_and_stores_nothing()
     {
         var mp3 = Fixtures.Bytes("sample_call.mp3");
