@@ -28,6 +28,11 @@ internal static class ForwardEndpoints
             .ProducesErrors(400, 401, 403, 404, 409, 429, 503);
         destinations.MapDelete("/{id}", DeleteDestinationAsync).WithName("DeleteDestination").RequireAdminKey()
             .WithSummary("Remove a destination with its forwards and their attempts").ProducesErrors(401, 403, 404, 409, 429, 503);
+        destinations.MapPost("/{id}/replay", ReplayAsync).WithName("ReplayDestination").RequireAdminKey()
+            .WithSummary("Forward every stored call that started in a range to this destination again, in the background: {\"since\", \"until\", \"kinds\"}; answered 202 with the replay")
+            .ProducesErrors(400, 401, 403, 404, 429, 503);
+        destinations.MapGet("/{id}/replays/{replayId}", GetReplayAsync).WithName("GetDestinationReplay")
+            .WithSummary("A replay's progress: conversations gone through, forwards made, status").ProducesErrors(401, 404, 429);
         destinations.MapPost("/{id}/retry-failed", RetryDeadAsync).WithName("RetryDeadForwards").RequireAdminKey()
             .WithSummary("Send every dead forward of a destination again (same webhook-id each, fresh schedule)")
             .ProducesErrors(401, 403, 404, 429, 503);
@@ -275,7 +280,7 @@ internal static class ForwardEndpoints
                 // What the delivery said of itself when it was recorded; otherwise what the index knows of the call.
                 var delivery = await outbox.DeliveryAsync(conversation, payload.Kind, context.RequestAborted)
                     ?? new AcceptedDelivery(conversation, payload.Kind, payload.Version, indexedAgent, null);
-                made.AddRange(await outbox.ForwardAgainAsync(delivery, context.RequestAborted));
+                made.AddRange(await outbox.ForwardAgainAsync(delivery, null, context.RequestAborted));
             }
 
             dispatcher.Wake();
@@ -291,6 +296,38 @@ internal static class ForwardEndpoints
             return OutboxUnavailable(context);
         }
     }
+
+    private static async Task<Results<CreatedAnswer<SuccessEnvelope<ReplayView>>, JsonHttpResult<ErrorEnvelope>>> ReplayAsync(
+        HttpContext context, string id, IForwardOutbox outbox, DestinationReplay replays, TimeProvider time)
+    {
+        if (await SmallBody.ReadAsync(context) is not { } body)
+        {
+            return ApiResults.Error(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidReplay, "The body is too large.");
+        }
+
+        if (ReplayRequest.Parse(body, time.GetUtcNow(), out var problem) is not { } request)
+        {
+            return ApiResults.Error(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidReplay, problem!);
+        }
+
+        return await OutboxAsync<CreatedAnswer<SuccessEnvelope<ReplayView>>>(context, async () =>
+        {
+            if (await outbox.DestinationAsync(id, context.RequestAborted) is not { } destination)
+            {
+                return ApiResults.Error(context, StatusCodes.Status404NotFound, ErrorCodes.DestinationNotFound, "No destination has this id.");
+            }
+
+            var replay = replays.Start(destination, request.Since, request.Until, request.Kinds);
+            return new CreatedAnswer<SuccessEnvelope<ReplayView>>($"/api/destinations/{destination.Id}/replays/{replay.Id}",
+                new SuccessEnvelope<ReplayView>("Replay started", context.RequestId(), ReplayView.From(replay)), accepted: true);
+        });
+    }
+
+    private static Results<Answer<SuccessEnvelope<ReplayView>>, JsonHttpResult<ErrorEnvelope>> GetReplayAsync(
+        HttpContext context, string id, string replayId, DestinationReplay replays) =>
+        replays.Find(id, replayId) is { } replay
+            ? ApiResults.Success(context, "Replay", ReplayView.From(replay))
+            : ApiResults.Error(context, StatusCodes.Status404NotFound, ErrorCodes.ReplayNotFound, "No replay of this destination has this id (this instance keeps its own).");
 
     private static async Task<Results<TOk, JsonHttpResult<ErrorEnvelope>>> OutboxAsync<TOk>(HttpContext context,
         Func<Task<Results<TOk, JsonHttpResult<ErrorEnvelope>>>> work)

@@ -29,6 +29,7 @@ internal static class ForwardingServices
         services.AddSingleton<ForwardDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ForwardDispatcher>());
         services.AddSingleton<ForwardIntake>();
+        services.AddSingleton<DestinationReplay>();
 
         // No redirects (a destination may not send us elsewhere), no cookies, no proxy for the checked client; a
         // timeout per attempt from the destination, not the client's. Their request logs would carry URLs: none.

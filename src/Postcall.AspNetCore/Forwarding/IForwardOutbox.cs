@@ -45,7 +45,8 @@ internal interface IForwardOutbox : IAsyncDisposable
     /// New forwards for a payload to every destination that accepts it, due now, whatever was sent before
     /// (a replay of the conversation): new ids, a fresh schedule.
     /// </summary>
-    Task<IReadOnlyList<Forward>> ForwardAgainAsync(AcceptedDelivery delivery, CancellationToken cancellationToken);
+    /// <param name="destinationId">Only to this destination (if it takes the delivery); null: every destination that does.</param>
+    Task<IReadOnlyList<Forward>> ForwardAgainAsync(AcceptedDelivery delivery, string? destinationId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Claims up to <paramref name="limit"/> due, pending forwards to one destination for <paramref name="holder"/>

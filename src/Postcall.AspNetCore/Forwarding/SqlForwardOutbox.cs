@@ -135,12 +135,13 @@ internal abstract partial class SqlForwardOutbox(TimeProvider time) : IForwardOu
             return found.Count == 0 ? null : found[0];
         }, cancellationToken);
 
-    public Task<IReadOnlyList<Forward>> ForwardAgainAsync(AcceptedDelivery delivery, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Forward>> ForwardAgainAsync(AcceptedDelivery delivery, string? destinationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         return RunAsync("forward_again", async (connection, transaction) =>
         {
-            var accepting = await AcceptingAsync(connection, transaction, delivery, cancellationToken);
+            var accepting = (await AcceptingAsync(connection, transaction, delivery, cancellationToken))
+                .Where(d => destinationId is null || d.Id == destinationId).ToList();
             return await InsertForwardsAsync(connection, transaction, delivery, accepting, () => TimeSpan.Zero, replay: true, cancellationToken);
         }, cancellationToken);
     }

@@ -33,6 +33,8 @@ internal static class ErrorCodes
     public const string ForwardNotFound = "forward_not_found";
     public const string OutboxUnavailable = "outbox_unavailable";
     public const string InvalidReconcile = "invalid_reconcile";
+    public const string InvalidReplay = "invalid_replay";
+    public const string ReplayNotFound = "replay_not_found";
     public const string ReconcileOff = "reconcile_off";
     public const string SweepNotFound = "sweep_not_found";
     public const string BadRequest = "bad_request";

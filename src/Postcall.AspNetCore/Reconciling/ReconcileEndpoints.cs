@@ -11,8 +11,6 @@ namespace Postcall.Reconciling;
 /// </summary>
 internal static class ReconcileEndpoints
 {
-    private const int MaxBodyBytes = 64 * 1024;
-
     public static IEndpointRouteBuilder MapReconcile(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/reconcile").WithTags("Reconcile").RequireApiKey().WithNoStore();
@@ -38,25 +36,12 @@ internal static class ReconcileEndpoints
                 $"Reconciling needs {ElevenLabsApiSettings.ApiKeyVariable}: a key to ElevenLabs' Conversations API.");
         }
 
-        if (context.Request.ContentLength > MaxBodyBytes)
+        if (await SmallBody.ReadAsync(context) is not { } body)
         {
             return ApiResults.Error(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidReconcile, "The body is too large.");
         }
 
-        using var body = new MemoryStream();
-        var buffer = new byte[8 * 1024];
-        int read;
-        while (body.Length <= MaxBodyBytes && (read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
-        {
-            body.Write(buffer, 0, read);
-        }
-
-        if (body.Length > MaxBodyBytes)
-        {
-            return ApiResults.Error(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidReconcile, "The body is too large.");
-        }
-
-        if (ReconcileRequest.Parse(body.ToArray(), time.GetUtcNow(), out var problem) is not { } request)
+        if (ReconcileRequest.Parse(body, time.GetUtcNow(), out var problem) is not { } request)
         {
             return ApiResults.Error(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidReconcile, problem!);
         }

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using Postcall.Http;
 
 namespace Postcall.Reconciling;
 
@@ -34,7 +34,7 @@ internal sealed record ReconcileRequest(long Since, long Until, IReadOnlyList<st
                 return null;
             }
 
-            if (Time(sinceValue) is not { } since)
+            if (RequestTime.Parse(sinceValue) is not { } since)
             {
                 problem = "since must be an ISO date, an ISO date-time or Unix seconds.";
                 return null;
@@ -43,7 +43,7 @@ internal sealed record ReconcileRequest(long Since, long Until, IReadOnlyList<st
             var until = now.ToUnixTimeSeconds();
             if (root.TryGetProperty("until", out var untilValue) && untilValue.ValueKind != JsonValueKind.Null)
             {
-                if (Time(untilValue) is not { } parsed)
+                if (RequestTime.Parse(untilValue) is not { } parsed)
                 {
                     problem = "until must be an ISO date, an ISO date-time or Unix seconds.";
                     return null;
@@ -80,31 +80,4 @@ internal sealed record ReconcileRequest(long Since, long Until, IReadOnlyList<st
     /// <summary>What an agent id may look like here: it goes into the API's query string, escaped, and nowhere else.</summary>
     public static bool IsAgentId(string value) =>
         value.Length is > 0 and <= 128 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
-
-    private static long? Time(JsonElement value)
-    {
-        if (value.ValueKind == JsonValueKind.Number)
-        {
-            return value.TryGetInt64(out var seconds) && seconds >= 0 ? seconds : null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 } text)
-        {
-            return null;
-        }
-
-        if (text.All(char.IsAsciiDigit) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var unix))
-        {
-            return unix;
-        }
-
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            return new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
-        }
-
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
-            ? time.ToUnixTimeSeconds()
-            : null;
-    }
 }

@@ -253,7 +253,7 @@ public abstract class ForwardOutboxContract : IAsyncLifetime
         await Outbox.SaveDestinationAsync(NewDestination("dst_a"), Cancel);
         var original = (await RecordAsync(Delivery("c1", PayloadKind.Transcription)))[0];
 
-        var again = Assert.Single(await Outbox.ForwardAgainAsync(Delivery("c1", PayloadKind.Transcription), Cancel));
+        var again = Assert.Single(await Outbox.ForwardAgainAsync(Delivery("c1", PayloadKind.Transcription), null, Cancel));
 
         Assert.NotEqual(original.Id, again.Id);
         Assert.Equal(2, (await Outbox.ClaimAsync("dst_a", 10, "one", Time.GetUtcNow().AddMinutes(1), Cancel)).Count);
