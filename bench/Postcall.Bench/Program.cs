@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "anchor" => await AnchorRun.RunAsync(int.Parse(Arg(args, "--port"), System.Globalization.CultureInfo.InvariantCulture), Arg(args, "--secret"), Arg(args, "--dir")),
     "receiver" => await ReceiverRun.RunAsync(int.Parse(Arg(args, "--port"), System.Globalization.CultureInfo.InvariantCulture)),
     "embedded" => await EmbeddedRun.RunAsync(int.Parse(Arg(args, "--port"), System.Globalization.CultureInfo.InvariantCulture), Arg(args, "--secret"), Arg(args, "--dir"), Arg(args, "--handler") == "no-op"),
+    "conversations-api" => await ConversationsApiRun.RunAsync(int.Parse(Arg(args, "--port"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg(args, "--calls"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg(args, "--latency-ms"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg(args, "--audio-kb"), System.Globalization.CultureInfo.InvariantCulture)),
     "startup" => await StartupRun.RunAsync(Arg(args, "--service"), int.Parse(Arg(args, "--runs"), System.Globalization.CultureInfo.InvariantCulture), Arg(args, "--work")),
     _ => Usage(),
 };
@@ -21,6 +22,6 @@ static string Arg(string[] args, string name)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: postcall-bench disk-probe|requests|audio|anchor|receiver|embedded|startup [options]; see bench/run");
+    Console.Error.WriteLine("usage: postcall-bench disk-probe|requests|audio|anchor|receiver|embedded|conversations-api|startup [options]; see bench/run");
     return 2;
 }
