@@ -121,4 +121,18 @@ public sealed class DashboardForwardingTests : IAsyncLifetime
             }
         }
     }
+
+    [Fact]
+    public async Task A_destination_is_replayed_since_a_date_from_its_card_with_its_progress()
+    {
+        var (context, page) = await SignInAsync(AdminKey);
+        await using (context)
+        {
+            await page.GotoAsync("/dashboard#/destinations");
+            var replay = page.GetByTestId("destination").GetByTestId("replay");
+            await replay.GetByLabel("Replay calls since").FillAsync("2025-01-01");
+            await replay.GetByRole(AriaRole.Button, new() { Name = "Replay to this destination" }).ClickAsync();
+            await Assertions.Expect(replay).ToContainTextAsync("Replay completed: 1 calls, 1 forwards made");
+        }
+    }
 }

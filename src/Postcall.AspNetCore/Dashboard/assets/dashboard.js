@@ -98,6 +98,7 @@ function listQuery(cursor, limit = PAGE_SIZE) {
 // ---------- session ----------
 
 function showLogin(message) {
+  $("webhook-banner").hidden = true;
   stopPolling();
   sessionStorage.removeItem(KEY_STORAGE);
   $("browser").hidden = true;
@@ -124,6 +125,7 @@ async function signIn(event) {
 function start() {
   $("login").hidden = true;
   $("session").hidden = false;
+  checkWebhooks();
   reload();
   route();
   startPolling();

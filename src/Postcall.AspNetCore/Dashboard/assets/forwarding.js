@@ -127,6 +127,7 @@ function renderDestination(d) {
       health.failing_since && h("span", { class: "badge bad" }, "Failing")),
     h("p", { class: "muted mono" }, d.id),
     destinationFacts(d),
+    replayForm(d, path),
     h("div", { class: "actions" },
       h("button", {
         class: "button", type: "button", "data-testid": "pause",
@@ -154,6 +155,55 @@ function renderDestination(d) {
     dead);
 }
 
+// Replay since a date: every stored call that started since then is forwarded to this destination again.
+function replayForm(d, path) {
+  const since = h("input", { type: "date", name: "since", required: true, "aria-label": "Replay calls since" });
+  const form = h("form", { class: "actions replay", "data-testid": "replay" },
+    h("label", { class: "field inline" }, h("span", null, "Calls since"), since),
+    h("button", { class: "button", type: "submit" }, "Replay to this destination"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector("button");
+    await adminAction(button, `${path}/replay`, {
+      headers: { "Content-Type": "application/json" }, body: JSON.stringify({ since: since.value }),
+    }, async (replay) => {
+      const note = form.querySelector(".action-note");
+      for (let r = replay; ; ) {
+        note.textContent = `Replay ${r.status}: ${r.conversations} calls, ${r.forwards} forwards made`;
+        if (r.status !== "running") return;
+        await new Promise((done) => setTimeout(done, 500));
+        try {
+          r = await api(`${path}/replays/${encodeURIComponent(replay.id)}`);
+        } catch (error) {
+          note.textContent = error.message;
+          return;
+        }
+      }
+    });
+  });
+  return form;
+}
+
+// The banner ElevenLabs' own view of the post-call webhook earns: disabled, auto-disabled or failing, and what to do.
+async function checkWebhooks() {
+  const banner = $("webhook-banner");
+  try {
+    const data = await api("/api/reconcile");
+    const down = (data.webhooks.webhooks || []).filter((w) => w.state !== "healthy" && (w.is_post_call || !data.webhooks.webhooks.some((x) => x.is_post_call)));
+    if (!data.webhooks.advice || down.length === 0) {
+      banner.hidden = true;
+      return;
+    }
+    const states = { auto_disabled: "auto-disabled by ElevenLabs", disabled: "disabled", failing: "failing" };
+    banner.replaceChildren(
+      h("strong", null, `ElevenLabs webhook ${down.map((w) => `${w.name || w.webhook_id} is ${states[w.state] || w.state}`).join("; ")}.`),
+      " ", data.webhooks.advice);
+    banner.hidden = false;
+  } catch {
+    banner.hidden = true;
+  }
+}
+
 function addDestinationForm() {
   const notice = h("p", { class: "muted", role: "status" });
   const form = h("form", { class: "card add-destination" },
@@ -179,6 +229,7 @@ function addDestinationForm() {
 
 async function showDestinations() {
   const page = $("destinations-page");
+  checkWebhooks();
   try {
     const data = await api("/api/destinations");
     page.replaceChildren(
