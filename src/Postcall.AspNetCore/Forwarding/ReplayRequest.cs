@@ -35,16 +35,10 @@ internal sealed record ReplayRequest(long Since, long Until, IReadOnlyList<strin
             return null;
         }
 
-        var until = now.ToUnixTimeSeconds();
-        if (root.TryGetProperty("until", out var untilValue) && untilValue.ValueKind != JsonValueKind.Null)
+        if (!RequestTime.TryParseUntil(root, now, out var until))
         {
-            if (RequestTime.Parse(untilValue) is not { } parsed)
-            {
-                problem = "until must be an ISO date, an ISO date-time or Unix seconds.";
-                return null;
-            }
-
-            until = parsed;
+            problem = "until must be an ISO date, an ISO date-time or Unix seconds.";
+            return null;
         }
 
         if (since > until)

@@ -6,6 +6,24 @@ namespace Postcall.Http;
 /// <summary>A time in a request body: an ISO date (UTC midnight), an ISO date-time (UTC unless it says otherwise) or Unix seconds, as a number or a string.</summary>
 internal static class RequestTime
 {
+    /// <summary>The body's <c>until</c>: now when absent or null; false with <paramref name="until"/> unset when it is not a time.</summary>
+    public static bool TryParseUntil(JsonElement body, DateTimeOffset now, out long until)
+    {
+        until = now.ToUnixTimeSeconds();
+        if (!body.TryGetProperty("until", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (Parse(value) is not { } parsed)
+        {
+            return false;
+        }
+
+        until = parsed;
+        return true;
+    }
+
     /// <summary>Unix seconds, or null when it is none of those.</summary>
     public static long? Parse(JsonElement value)
     {

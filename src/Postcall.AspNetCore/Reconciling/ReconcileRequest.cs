@@ -40,17 +40,14 @@ internal sealed record ReconcileRequest(long Since, long Until, IReadOnlyList<st
                 return null;
             }
 
-            var until = now.ToUnixTimeSeconds();
-            if (root.TryGetProperty("until", out var untilValue) && untilValue.ValueKind != JsonValueKind.Null)
+            if (!RequestTime.TryParseUntil(root, now, out var until))
             {
-                if (RequestTime.Parse(untilValue) is not { } parsed)
-                {
-                    problem = "until must be an ISO date, an ISO date-time or Unix seconds.";
-                    return null;
-                }
-
-                until = Math.Min(parsed, until);
+                problem = "until must be an ISO date, an ISO date-time or Unix seconds.";
+                return null;
             }
+
+            // Calls cannot have started in the future.
+            until = Math.Min(until, now.ToUnixTimeSeconds());
 
             if (since >= until)
             {

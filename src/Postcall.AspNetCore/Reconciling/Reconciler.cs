@@ -187,17 +187,7 @@ internal sealed partial class Reconciler(ConversationsApi api, Backfill backfill
     {
         if (dryRun)
         {
-            report.Add(r =>
-            {
-                if (kind == PayloadKind.Audio)
-                {
-                    r.BackfilledRecordings++;
-                }
-                else
-                {
-                    r.BackfilledTranscriptions++;
-                }
-            });
+            CountFetched(report, kind);
             return Outcome.Stored;
         }
 
@@ -208,17 +198,7 @@ internal sealed partial class Reconciler(ConversationsApi api, Backfill backfill
                 : await backfill.FetchTranscriptionAsync(call.Id, cancellationToken);
             if (stored is not null)
             {
-                report.Add(r =>
-                {
-                    if (kind == PayloadKind.Audio)
-                    {
-                        r.BackfilledRecordings++;
-                    }
-                    else
-                    {
-                        r.BackfilledTranscriptions++;
-                    }
-                });
+                CountFetched(report, kind);
             }
 
             return Outcome.Stored;
@@ -239,6 +219,19 @@ internal sealed partial class Reconciler(ConversationsApi api, Backfill backfill
             return Outcome.Failed;
         }
     }
+
+    /// <summary>Counts a payload fetched (or, in a dry run, one that would be).</summary>
+    private static void CountFetched(SweepReport report, PayloadKind kind) => report.Add(r =>
+    {
+        if (kind == PayloadKind.Audio)
+        {
+            r.BackfilledRecordings++;
+        }
+        else
+        {
+            r.BackfilledTranscriptions++;
+        }
+    });
 
     /// <summary>What the stored transcription says of <c>has_audio</c>: null when it says nothing or none is stored.</summary>
     private async Task<bool?> ExpectsAudioAsync(ConversationId id, CancellationToken cancellationToken)
