@@ -134,7 +134,7 @@ internal sealed partial class Reconciler(ConversationsApi api, Backfill backfill
                 return settled;
             }
 
-            if (dryRun)
+            if (dryRun && !hadTranscription)
             {
                 // Whether the call has a recording is known only from its transcription, which a dry run does not fetch.
                 return settled && await FetchAsync(call, PayloadKind.Audio, dryRun, report, cancellationToken) != Outcome.Failed;

@@ -202,6 +202,8 @@ public sealed class ReconcileTests(SharedEngines engines)
 
         Assert.True(sweep.GetProperty("dry_run").GetBoolean());
         Assert.Equal(4, Count(sweep, "backfilled_transcriptions"));
+        // A recording for each of those four, and for the call whose stored transcription promises one, not the one whose does not.
+        Assert.Equal(5, Count(sweep, "backfilled_recordings"));
         Assert.Equal(HttpStatusCode.NotFound, (await host.GetAsync($"/api/conversations/{Missing}")).Status);
         Assert.DoesNotContain(standIn.Requests, r => r.Path.StartsWith("/v1/convai/conversations/conv_", StringComparison.Ordinal));
     }
