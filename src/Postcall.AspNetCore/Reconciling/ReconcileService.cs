@@ -98,6 +98,13 @@ internal sealed partial class ReconcileService(Reconciler reconciler, Conversati
                 LedgerUnavailable(logger, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(30), time, stoppingToken);
             }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A lost lease, or anything unforeseen: never the host's end. The sweep shows as interrupted and is
+                // run again (one-off) or replaced by the next one (background).
+                SweepStopped(logger, e.GetType().Name, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(30), time, stoppingToken);
+            }
         }
     }
 
@@ -183,6 +190,10 @@ internal sealed partial class ReconcileService(Reconciler reconciler, Conversati
     [LoggerMessage(EventId = 6010, EventName = "ReconcileResuming", Level = LogLevel.Information,
         Message = "Sweep {SweepId} was cut short; running it again")]
     private static partial void Resuming(ILogger logger, string sweepId);
+
+    [LoggerMessage(EventId = 6012, EventName = "ReconcileSweepStopped", Level = LogLevel.Warning,
+        Message = "A sweep stopped before its end ({ErrorType}: {ErrorMessage}); the next one goes on in 30 s")]
+    private static partial void SweepStopped(ILogger logger, string errorType, string errorMessage);
 
     [LoggerMessage(EventId = 6011, EventName = "ReconcileLedgerUnavailable", Level = LogLevel.Warning,
         Message = "Sweeps cannot be recorded now (tried again in 30 s): {Reason}")]
