@@ -29,6 +29,9 @@ internal sealed partial class ReconcileService(Reconciler reconciler, Conversati
     private static readonly TimeSpan LeaseRetry = TimeSpan.FromSeconds(2);
 
     private readonly Channel<SweepRecord> _oneOffs = Channel.CreateUnbounded<SweepRecord>();
+
+    /// <summary>Sweeps saved since this instance was made are its own (asked for since, queued already), never cut short.</summary>
+    private readonly DateTimeOffset _created = time.GetUtcNow();
     private DateTimeOffset _nextBackground = DateTimeOffset.MinValue;
     private DateTimeOffset _lastFull = DateTimeOffset.MinValue;
 
@@ -120,7 +123,8 @@ internal sealed partial class ReconcileService(Reconciler reconciler, Conversati
             await outboxReady.WhenReadyAsync();
             foreach (var sweep in await ledger.RecentSweepsAsync(50, cancellationToken))
             {
-                var cutShort = sweep.Status == SweepRecord.Running && (!settings.IsShared || Describe(sweep).Status == SweepRecord.Interrupted);
+                var cutShort = sweep.Status == SweepRecord.Running && sweep.UpdatedAt < _created
+                    && (!settings.IsShared || Describe(sweep).Status == SweepRecord.Interrupted);
                 if (sweep.Trigger == SweepRecord.OneOff && cutShort)
                 {
                     Resuming(logger, sweep.Id);
