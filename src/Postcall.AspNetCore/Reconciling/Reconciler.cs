@@ -99,15 +99,7 @@ internal sealed partial class Reconciler(ConversationsApi api, Backfill backfill
         {
             var payloads = await store.PayloadsAsync(call.Id, cancellationToken);
             var hadTranscription = payloads.Any(p => p.Kind == PayloadKind.Transcription || p.Kind == PayloadKind.Failure);
-            if (payloads.Any(p => p.Kind == PayloadKind.Audio))
-            {
-                if (hadTranscription)
-                {
-                    report.Add(r => r.AlreadyStored++);
-                    return true;
-                }
-            }
-
+            var hadAudio = payloads.Any(p => p.Kind == PayloadKind.Audio);
             var settled = true;
             var fetchedTranscription = false;
             if (!hadTranscription && !unfillable.ContainsKey((call.Id.Value, PayloadKind.Transcription.Name)))
@@ -123,7 +115,7 @@ internal sealed partial class Reconciler(ConversationsApi api, Backfill backfill
                 settled = outcome != Outcome.Failed;
             }
 
-            if (payloads.Any(p => p.Kind == PayloadKind.Audio) || unfillable.ContainsKey((call.Id.Value, PayloadKind.Audio.Name)))
+            if (hadAudio || unfillable.ContainsKey((call.Id.Value, PayloadKind.Audio.Name)))
             {
                 if (hadTranscription)
                 {
